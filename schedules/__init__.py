@@ -1,0 +1,60 @@
+"""Schedule templates: one per (stage kind, target family), found through a small registry.
+
+A template is a function ``template(sch, ctx)`` that schedules the PrimFunc of
+one lowered stage in place.  Its knobs come from :class:`schedules.knobs.Knobs`:
+MetaSchedule sampling instructions (``sample_perfect_tile``,
+``sample_categorical``) that carry a *decision* (the template's defaults) when
+building without tuning, and no decision when MetaSchedule searches.  The trace
+of a template is therefore the same in both modes, and a tuning record replays
+on it.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .context import TemplateContext
+from .knobs import Knobs
+
+Template = Callable[["object", TemplateContext], None]
+
+_REGISTRY: dict[tuple[str, str], Template] = {}
+
+
+def register(kind: str, family: str):
+    """Decorator: register ``fn`` as the template for stage ``kind`` on target ``family``."""
+    def deco(fn: Template) -> Template:
+        key = (kind, family)
+        if key in _REGISTRY:
+            raise RuntimeError(f"two schedule templates for {key}")
+        _REGISTRY[key] = fn
+        return fn
+    return deco
+
+
+def get_template(kind: str, family: str) -> Template:
+    _load_all()
+    try:
+        return _REGISTRY[(kind, family)]
+    except KeyError:
+        raise KeyError(f"no schedule template for stage kind {kind!r} on {family!r}; "
+                       f"have {sorted(_REGISTRY)}") from None
+
+
+def templates() -> dict[tuple[str, str], Template]:
+    _load_all()
+    return dict(_REGISTRY)
+
+
+_loaded = False
+
+
+def _load_all() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from . import cpu  # noqa: F401  (registers the CPU templates)
+    try:
+        from . import cuda  # noqa: F401
+    except ImportError:
+        pass

@@ -1,0 +1,12 @@
+"""What a template is told about the stage it schedules."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TemplateContext:
+    stage: object        # sepgen.stages.Stage
+    lowered: object      # sepgen.lowering.Lowered
+    target: object       # sepgen.targets.TargetPreset
+    tune: bool = False   # True: knobs are left to MetaSchedule's search

@@ -1,0 +1,2 @@
+"""CPU schedule templates (x86 and ARM share them; defaults follow the target's vector width)."""
+from . import templates  # noqa: F401

@@ -1,0 +1,38 @@
+"""sepgen: a compiler and auto-tuner for separable, depthwise and factorized convolutions on TVM.
+
+Pipeline (one module or package each)::
+
+    ir (ConvSpec) -> passes (rank analysis, rewrites, cost model) -> lowering (TE)
+      -> schedules/ (templates) -> tune (MetaSchedule + XGBoost, logs) -> artifact -> runtime (torch)
+"""
+from .errors import (ArtifactError, BuildError, LogError, PlanError, SepgenError, SpecError, TargetError,
+                     TensorError, WeightError)
+from .ir import ConvSpec
+from .version import __version__
+
+
+def compile_conv(*args, **kwargs):
+    from .api import compile_conv as _c
+
+    return _c(*args, **kwargs)
+
+
+compile_conv.__doc__ = "See sepgen.api.compile_conv."
+
+
+def load(path):
+    """Load an artifact directory (checks sha256, schema and architecture first)."""
+    from .api import load as _l
+
+    return _l(path)
+
+
+def analyze(*args, **kwargs):
+    """Rank analysis of a weight: see sepgen.analysis.analyze."""
+    from .analysis import analyze as _a
+
+    return _a(*args, **kwargs)
+
+
+__all__ = ["ConvSpec", "compile_conv", "load", "analyze", "SepgenError", "SpecError", "WeightError",
+           "TensorError", "TargetError", "PlanError", "LogError", "ArtifactError", "BuildError", "__version__"]

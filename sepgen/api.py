@@ -1,0 +1,109 @@
+"""The public entry points: compile_conv and load."""
+from __future__ import annotations
+
+import warnings
+from typing import Optional
+
+import numpy as np
+
+from .errors import SepgenError, SpecError, WeightError
+from .ir import DTYPES, ConvSpec
+
+
+def as_weight_array(weight, what: str = "weight") -> np.ndarray:
+    """Validate a weight given as a torch tensor, a numpy array or nested lists; return numpy."""
+    try:
+        import torch
+
+        if isinstance(weight, torch.Tensor):
+            if weight.is_complex():
+                raise WeightError(f"{what} must be real, got {weight.dtype}")
+            weight = weight.detach().cpu()
+            if weight.dtype == torch.bfloat16:
+                raise WeightError(f"{what} has dtype bfloat16; use float32 or float16")
+            weight = weight.numpy()
+    except ImportError:  # pragma: no cover - torch is a dependency
+        pass
+    try:
+        arr = np.asarray(weight)
+    except Exception as e:
+        raise WeightError(f"{what} cannot be read as an array: {e}") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
+        raise WeightError(f"{what} must be a real numeric array, got dtype {arr.dtype}")
+    if arr.size == 0:
+        raise WeightError(f"{what} is empty (shape {arr.shape})")
+    if not np.all(np.isfinite(arr)):
+        raise WeightError(f"{what} contains NaN or infinite values")
+    return arr
+
+
+def _dtype_of(arr: np.ndarray, dtype: Optional[str]) -> str:
+    if dtype is not None:
+        if dtype not in DTYPES:
+            raise SpecError(f"dtype {dtype!r} is not supported; use one of {', '.join(DTYPES)}")
+        return dtype
+    return "float16" if arr.dtype == np.float16 else "float32"
+
+
+def make_spec(weight: np.ndarray, input_shape, bias=None, stride=1, padding=0, dilation=1, groups=1,
+              dtype: Optional[str] = None) -> ConvSpec:
+    if weight.ndim not in (3, 4, 5):
+        raise WeightError(f"weight must have 3, 4 or 5 dims (C_out, C_in/groups, *kernel), got shape {weight.shape}")
+    return ConvSpec.create(input_shape, weight.shape, stride=stride, padding=padding, dilation=dilation,
+                           groups=groups, bias=bias is not None, dtype=_dtype_of(weight, dtype))
+
+
+def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1, groups=1, target="host",
+                 tolerance: float = 0.0, trials: int = 0, log_dir=None, dtype: Optional[str] = None,
+                 seed: int = 0, progress: bool = False, plan=None):
+    """Compile ``F.conv{1,2,3}d(x, weight, bias, stride, padding, dilation, groups)`` for ``input_shape``.
+
+    The weight's rank is analysed and the cheapest plan within ``tolerance``
+    (relative weight error; 0 allows only exact rewrites) is compiled for
+    ``target``.  With ``trials > 0`` each stage is tuned with MetaSchedule;
+    with ``log_dir`` the best recorded schedules are replayed.  Returns a
+    :class:`sepgen.runtime.CompiledConv`: ``y = op(x)``.
+    """
+    from .build import build_module, schedule_plan
+    from .runtime import CompiledConv
+    from .targets import get_target
+
+    w = as_weight_array(weight)
+    b = None
+    if bias is not None:
+        b = as_weight_array(bias, "bias")
+        if b.ndim != 1 or b.shape[0] != w.shape[0]:
+            raise WeightError(f"bias must have shape ({w.shape[0]},), got {tuple(b.shape)}")
+    spec = make_spec(w, input_shape, b, stride, padding, dilation, groups, dtype)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not (0 <= tolerance < 1):
+        raise SpecError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
+        raise SpecError(f"trials must be a non-negative int, got {trials!r}")
+    tgt = get_target(target)
+    if plan is None:
+        from .passes import choose_plan
+
+        plan, _ = choose_plan(spec, w.astype(np.float64), None if b is None else b.astype(np.float64),
+                              tolerance=float(tolerance))
+    notes = []
+    replay = None
+    if trials > 0 or log_dir is not None:
+        from .tune import tune_plan
+
+        replay, notes = tune_plan(plan, tgt, trials=trials, log_dir=log_dir, seed=seed, progress=progress)
+    scheduled = schedule_plan(plan, tgt, replay)
+    ex = build_module(scheduled, tgt)
+    sources = {s.index: s.source for s in scheduled}
+    for n in notes:
+        warnings.warn(n, stacklevel=2)
+    return CompiledConv(spec, plan, tgt, ex.mod if ex is not None else None, sources, tuple(notes))
+
+
+def load(path):
+    """Load an artifact written by ``op.save(path)`` or ``sepgen compile``; checks it first."""
+    from .artifact import load_artifact
+
+    return load_artifact(path)
+
+
+__all__ = ["compile_conv", "load", "SepgenError"]

@@ -1,0 +1,329 @@
+"""The ``sepgen`` command line.
+
+    sepgen analyze WEIGHT|FILTER          rank analysis and candidate plans of a weight
+    sepgen compile WORKLOAD|--weights F   build (replaying tuning logs) into an artifact directory
+    sepgen tune-and-compile ...           tune with MetaSchedule, then compile; compares with PyTorch
+    sepgen bench SUITE                    benchmarks against PyTorch, OpenCV, SciPy, MetaSchedule
+    sepgen logs list|show|verify|distill  inspect and maintain tuning logs
+    sepgen workloads | targets            the named workload table and target presets
+
+Every user mistake exits with status 2 and one line ``sepgen: error: ...``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import SepgenError, WeightError
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+def _ints(text: str) -> tuple[int, ...]:
+    try:
+        vals = tuple(int(v) for v in text.replace("x", ",").split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected integers like 1,3,224,224, got {text!r}") from None
+    if not vals:
+        raise argparse.ArgumentTypeError(f"expected integers, got {text!r}")
+    return vals
+
+
+def _padding(text: str):
+    if text in ("same", "valid"):
+        return text
+    vals = _ints(text)
+    return vals[0] if len(vals) == 1 else vals
+
+
+def _one_or_tuple(vals):
+    return vals[0] if len(vals) == 1 else vals
+
+
+def load_weight_file(path: str, what: str = "weight"):
+    """Read a .npy (no pickle) or .pt (torch.load weights_only) file into a numpy array."""
+    import numpy as np
+
+    p = Path(path)
+    if not p.is_file():
+        raise WeightError(f"{what} file {path} does not exist")
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".npy":
+            return np.load(p, allow_pickle=False)
+        if suffix in (".pt", ".pth"):
+            import torch
+
+            obj = torch.load(p, map_location="cpu", weights_only=True)
+            if isinstance(obj, dict):
+                tensors = {k: v for k, v in obj.items() if hasattr(v, "shape")}
+                if what == "weight" and "weight" in tensors:
+                    obj = tensors["weight"]
+                elif what == "bias" and "bias" in tensors:
+                    obj = tensors["bias"]
+                elif len(tensors) == 1:
+                    obj = next(iter(tensors.values()))
+                else:
+                    raise WeightError(f"{path} holds {sorted(tensors)}; expected a tensor or a dict with '{what}'")
+            if not hasattr(obj, "detach"):
+                raise WeightError(f"{path} does not hold a tensor")
+            return obj.detach().cpu().numpy()
+    except SepgenError:
+        raise
+    except Exception as e:
+        raise WeightError(f"cannot read {what} file {path}: {type(e).__name__}: {str(e).splitlines()[0][:200]}") \
+            from None
+    raise WeightError(f"{what} file {path}: unsupported extension {suffix!r} (use .npy or .pt)")
+
+
+def resolve_weight(text: str):
+    """A weight file path or a named filter (``gaussian:7:1.5``)."""
+    if Path(text).suffix.lower() in (".npy", ".pt", ".pth") or Path(text).exists():
+        return load_weight_file(text)
+    from .filters import named_filter
+
+    return named_filter(text)
+
+
+def _add_conv_args(p: argparse.ArgumentParser, workload: bool = True) -> None:
+    if workload:
+        p.add_argument("workload", nargs="?", help="a name from `sepgen workloads` (or use --weights)")
+        p.add_argument("--weights", help="weight file (.npy or .pt) or a named filter such as gaussian:7:1.5")
+        p.add_argument("--bias", help="bias file (.npy or .pt)")
+        p.add_argument("--input-shape", type=_ints, help="input shape, e.g. 1,3,224,224 (with --weights)")
+    p.add_argument("--stride", type=_ints, default=None, help="stride (int or per-axis, e.g. 2 or 1,2)")
+    p.add_argument("--padding", type=_padding, default=None, help="padding: int, per-axis ints, same or valid")
+    p.add_argument("--dilation", type=_ints, default=None, help="dilation (int or per-axis)")
+    p.add_argument("--groups", type=int, default=None, help="groups (C_in for depthwise)")
+    p.add_argument("--tolerance", type=float, default=0.0,
+                   help="relative weight error allowed for low-rank rewrites (default 0: exact only)")
+    p.add_argument("--dtype", choices=["float32", "float16"], default=None)
+
+
+def _conv_problem(args):
+    """(weight, bias, compile kwargs, label) from a workload name or --weights."""
+    from .workloads import get_workload
+
+    if args.workload and args.weights:
+        raise WeightError("give a workload name or --weights, not both")
+    if args.workload:
+        wl = get_workload(args.workload)
+        w, b = wl.weights(seed=0)
+        kw = wl.compile_args()
+        for name in ("stride", "padding", "dilation", "groups"):
+            v = getattr(args, name)
+            if v is not None:
+                raise WeightError(f"--{name} cannot change the named workload {wl.name}; use --weights")
+        return w, b, kw, wl.name
+    if not args.weights:
+        raise WeightError("name a workload (see `sepgen workloads`) or pass --weights FILE --input-shape ...")
+    w = resolve_weight(args.weights)
+    b = load_weight_file(args.bias, "bias") if args.bias else None
+    if args.input_shape is None:
+        raise WeightError("--input-shape is required with --weights (e.g. --input-shape 1,3,224,224)")
+    kw = {"input_shape": args.input_shape,
+          "stride": _one_or_tuple(args.stride) if args.stride else 1,
+          "padding": args.padding if args.padding is not None else 0,
+          "dilation": _one_or_tuple(args.dilation) if args.dilation else 1,
+          "groups": args.groups or 1}
+    return w, b, kw, Path(args.weights).stem.replace(":", "_")
+
+
+def _torch_eager_us(op, w, b, kw, reps: int = 30) -> float:
+    """Median time of F.conv*d on the same shapes, same thread count, in this process."""
+    import time
+
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    spec = op.spec
+    conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[spec.ndim]
+    x = torch.randn(spec.input_shape, dtype=getattr(torch, spec.dtype))
+    wt = torch.from_numpy(np.asarray(w, dtype=spec.dtype))
+    bt = torch.from_numpy(np.asarray(b, dtype=spec.dtype)) if b is not None else None
+    pad = spec.torch_padding()
+    flat = []
+    for lo, hi in reversed(spec.padding):
+        flat += [lo, hi]
+
+    def run():
+        xx = x if pad is not None else F.pad(x, flat)
+        return conv(xx, wt, bt, spec.stride, pad if pad is not None else 0, spec.dilation, spec.groups)
+
+    for _ in range(3):
+        run()
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        run()
+        ts.append(time.perf_counter() - t0)
+    return float(np.median(ts) * 1e6)
+
+
+# ---- commands --------------------------------------------------------------------------------
+
+def cmd_analyze(args) -> int:
+    from .analysis import analyze
+
+    w = resolve_weight(args.weight)
+    kw = {}
+    if args.input_shape:
+        kw["input_shape"] = args.input_shape
+    for name in ("stride", "dilation"):
+        v = getattr(args, name)
+        if v is not None:
+            kw[name] = _one_or_tuple(v)
+    if args.padding is not None:
+        kw["padding"] = args.padding
+    if args.groups is not None:
+        kw["groups"] = args.groups
+    report = analyze(w, tolerance=args.tolerance, **kw)
+    print(report.format())
+    return 0
+
+
+def _compile(args, trials: int):
+    import time
+
+    from .api import compile_conv
+
+    w, b, kw, label = _conv_problem(args)
+    log_dir = args.log_dir
+    t0 = time.time()
+    op = compile_conv(w, bias=b, target=args.target, tolerance=args.tolerance, trials=trials,
+                      log_dir=log_dir, dtype=args.dtype, seed=getattr(args, "seed", 0), progress=True, **kw)
+    return op, w, b, kw, label, time.time() - t0
+
+
+def cmd_compile(args) -> int:
+    op, w, b, kw, label, secs = _compile(args, trials=0)
+    print(op.plan.summary())
+    for i, src in sorted(op.sources.items()):
+        print(f"  stage {i}: {src}")
+    out = Path(args.out or f"out/{label}")
+    op.save(out)
+    print(f"artifact: {out}  (load with sepgen.load({str(out)!r}))  built in {secs:.1f}s")
+    return 0
+
+
+def cmd_tune_and_compile(args) -> int:
+    from .logs import default_log_root
+
+    print(f"sepgen {args.workload or args.weights}: target {args.target}, {args.trials} trials per stage, "
+          f"seed {args.seed}", flush=True)
+    op, w, b, kw, label, secs = _compile(args, trials=args.trials)
+    print(op.plan.summary())
+    out = Path(args.out or f"out/{label}")
+    op.save(out)
+    if op.target.is_native:
+        import torch
+
+        x = torch.randn(op.spec.input_shape, dtype=getattr(torch, op.spec.dtype))
+        torch.set_num_threads(op.target.num_cores)
+        ours = op.benchmark(x, reps=args.reps)
+        theirs = _torch_eager_us(op, w, b, kw, reps=args.reps)
+        print(f"latency: sepgen {ours:.1f} us, PyTorch eager {theirs:.1f} us ({theirs / ours:.2f}x), "
+              f"{torch.get_num_threads()} threads, median of {args.reps}")
+    print(f"artifact: {out}")
+    print(f"tuning log: {args.log_dir or default_log_root()}  ({secs:.0f}s tuning and compiling)")
+    return 0
+
+
+def cmd_workloads(args) -> int:
+    from .workloads import WORKLOADS
+
+    for w in WORKLOADS.values():
+        print(f"{w.name:24s} {w.suite:14s} {w.description}")
+    return 0
+
+
+def cmd_targets(args) -> int:
+    from .targets import get_target, preset_names
+
+    for name in preset_names():
+        t = get_target(name)
+        print(f"{name:14s} {t.family:5s} {t.key():28s} {t.description}")
+    return 0
+
+
+def cmd_logs(args) -> int:
+    from . import logtool
+
+    return logtool.run(args)
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_cli
+
+    return run_cli(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .version import __version__
+
+    p = argparse.ArgumentParser(prog="sepgen", description="Compile and auto-tune separable, depthwise and "
+                                "factorized convolutions with TVM.")
+    p.add_argument("--version", action="version", version=f"sepgen {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    a = sub.add_parser("analyze", help="rank analysis and candidate plans of a weight or named filter")
+    a.add_argument("weight", help="weight file (.npy, .pt) or filter: gaussian:7:1.5, gaussian3d:7:1.5, sobel, "
+                                  "box:5, laplacian, ...")
+    a.add_argument("--input-shape", type=_ints, help="input shape (default: batch 1, 64 per spatial axis)")
+    _add_conv_args(a, workload=False)
+    a.set_defaults(fn=cmd_analyze)
+
+    for name, fn, helptext in (("compile", cmd_compile, "build an artifact, replaying tuning logs"),
+                               ("tune-and-compile", cmd_tune_and_compile,
+                                "tune every stage with MetaSchedule, build, and compare with PyTorch")):
+        c = sub.add_parser(name, help=helptext)
+        _add_conv_args(c)
+        c.add_argument("--target", default="host", help="target preset (see `sepgen targets`; default host)")
+        c.add_argument("--log-dir", default=None, help="tuning-log root (default: the repo's tuning_logs/)")
+        c.add_argument("--out", default=None, help="artifact directory (default out/<workload>)")
+        if name == "tune-and-compile":
+            c.add_argument("--trials", type=int, default=64, help="MetaSchedule trials per stage (default 64)")
+            c.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
+            c.add_argument("--reps", type=int, default=50, help="timing repetitions for the final comparison")
+        c.set_defaults(fn=fn)
+
+    w = sub.add_parser("workloads", help="list the named workloads")
+    w.set_defaults(fn=cmd_workloads)
+    t = sub.add_parser("targets", help="list the target presets")
+    t.set_defaults(fn=cmd_targets)
+
+    lg = sub.add_parser("logs", help="inspect and maintain tuning logs")
+    lg.add_argument("action", choices=["list", "show", "verify", "distill"])
+    lg.add_argument("path", nargs="?", help="log root or one workload directory (default tuning_logs/)")
+    lg.add_argument("--keep", type=int, default=1, help="distill: records kept per workload (default 1)")
+    lg.set_defaults(fn=cmd_logs)
+
+    b = sub.add_parser("bench", help="benchmarks against the peers a user would pick")
+    b.add_argument("suite", help="dw-mobilenet, dwpw, gauss2d, gauss3d, hyperspectral, ts1d or all")
+    b.add_argument("--json", default=None, help="write the results here (a PNG plot goes beside it)")
+    b.add_argument("--reps", type=int, default=30, help="timed repetitions per kernel (median reported)")
+    b.add_argument("--target", default="host")
+    b.add_argument("--log-dir", default=None)
+    b.set_defaults(fn=cmd_bench)
+    return p
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.fn(args) or 0)
+    except SepgenError as e:
+        print(f"sepgen: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sepgen: interrupted (tuning records already written are kept)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,323 @@
+"""Tuning logs: plain files keyed by everything that invalidates them.
+
+Layout::
+
+    <root>/<target-key>/<workload-key>/
+        database_workload.json        MetaSchedule: the workload (structural hash + IRModule)
+        database_tuning_record.json   MetaSchedule: one JSON line per measured candidate (trace + run secs)
+        meta.json                     sepgen: versions, target, host fingerprint, seed, trials, date, best
+
+``<target-key>`` names the architecture, CPU model, core count and features
+(``x86_64-znver4-2c``); ``<workload-key>`` names the stage kind, its shapes and
+a hash of its TIR.  A record is a replayable trace (decisions), not code.
+
+A record whose target, TVM version or workload does not match is reported as
+stale, never used silently.  Malformed lines (a run killed mid-write, a hand
+edit) are moved aside to ``database_tuning_record.rejected`` with their reason,
+so nothing is lost and nothing bad is replayed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+import os
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .errors import LogError
+from .stages import stage_to_dict
+from .version import __version__, tvm_version
+
+WORKLOAD_FILE = "database_workload.json"
+RECORD_FILE = "database_tuning_record.json"
+REJECTED_FILE = "database_tuning_record.rejected"
+META_FILE = "meta.json"
+META_FORMAT = "sepgen-tuning-log"
+
+
+def default_log_root() -> Path:
+    """``tuning_logs/`` of the source tree (where committed logs live)."""
+    return Path(__file__).resolve().parent.parent / "tuning_logs"
+
+
+@dataclass
+class StageWorkload:
+    key: str
+    tir_hash: str
+    mod: object            # IRModule {"main": unscheduled PrimFunc}
+    lowered: object
+    description: str
+    stage: object = None
+    dtype: str = "float32"
+
+
+def stage_workload(stage, dtype: str) -> StageWorkload:
+    import tvm
+
+    from .lowering import lower_stage
+
+    lowered = lower_stage(stage, dtype)
+    mod = tvm.IRModule({"main": lowered.func})
+    text = mod.script()
+    h = hashlib.sha256(text.encode()).hexdigest()
+    shp = lambda s: "x".join(map(str, s))  # noqa: E731
+    k = "x".join(map(str, getattr(stage, "geom", None).kernel)) if hasattr(stage, "geom") else \
+        "+".join("x".join(map(str, p.geom.kernel)) for p in stage.parts)
+    key = f"{stage.kind}-{dtype}-i{shp(stage.in_shape)}-o{shp(stage.out_shape)}-k{k}-{h[:10]}"
+    return StageWorkload(key, h, mod, lowered, stage.describe(), stage, dtype)
+
+
+def host_fingerprint() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from .targets import host_cores, host_cpu
+
+    return {"machine": platform.machine(), "cpu_model": model or platform.processor(), "llvm_cpu": host_cpu(),
+            "cores": host_cores()}
+
+
+@dataclass
+class ReplayResult:
+    mod: object = None
+    stale: str = ""
+    path: str = ""
+
+
+@dataclass
+class RecordCheck:
+    path: Path
+    good: int
+    bad: list                 # (line number, reason)
+    best_us: Optional[float]
+
+
+def _check_record_line(obj) -> Optional[str]:
+    """Reason why a tuning-record line is unusable, or None."""
+    if not isinstance(obj, list) or len(obj) != 2 or not isinstance(obj[0], int) or isinstance(obj[0], bool):
+        return "not a [workload_index, record] pair"
+    if obj[0] != 0:
+        return f"refers to workload {obj[0]}, the log has one workload (0)"
+    rec = obj[1]
+    if not isinstance(rec, list) or len(rec) < 4:
+        return "record is not [trace, run_secs, target, args_info]"
+    trace, secs = rec[0], rec[1]
+    if not isinstance(trace, list) or len(trace) != 2:
+        return "trace is malformed"
+    if secs is not None:
+        if not isinstance(secs, list) or not secs:
+            return "run_secs is not a non-empty list"
+        for s in secs:
+            if isinstance(s, bool) or not isinstance(s, (int, float)):
+                return f"run_secs holds a non-number {s!r}"
+            if not math.isfinite(s) or s <= 0 or s > 3600:
+                return f"run_secs holds an impossible latency {s!r}"
+    return None
+
+
+def check_records(path: Path) -> RecordCheck:
+    good, bad, best = 0, [], None
+    if not path.exists():
+        return RecordCheck(path, 0, [], None)
+    with open(path, "rb") as f:
+        for i, raw in enumerate(f, 1):
+            line = raw.strip()
+            if not line:
+                continue
+            try:
+                obj = json.loads(line.decode("utf-8"), parse_constant=lambda c: float("nan"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                bad.append((i, f"not JSON ({e.msg if hasattr(e, 'msg') else e})"))
+                continue
+            why = _check_record_line(obj)
+            if why:
+                bad.append((i, why))
+                continue
+            good += 1
+            secs = obj[1][1]
+            if secs:
+                us = sorted(secs)[len(secs) // 2] * 1e6
+                best = us if best is None else min(best, us)
+    return RecordCheck(path, good, bad, best)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class StageLock:
+    """An exclusive lock on one workload's log (``flock`` on ``.lock``): one tuner writes it at a time.
+
+    A second tuner of the same workload waits (saying so) instead of interleaving
+    records; the lock dies with its process, so a killed tuner never leaves it held.
+    """
+
+    def __init__(self, d: Path, wait_message=None):
+        self.path = Path(d) / ".lock"
+        self.wait_message = wait_message
+        self.fd = None
+
+    def __enter__(self):
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if self.wait_message:
+                self.wait_message(f"another tuner holds {self.path}; waiting for it to finish")
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, str(os.getpid()).encode())
+        return self
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+        self.fd = None
+        return False
+
+
+class LogDir:
+    """A tuning-log root directory."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def stage_dir(self, wl: StageWorkload, target) -> Path:
+        return self.root / target.key() / wl.key
+
+    # ---- reading --------------------------------------------------------------
+    def read_meta(self, d: Path) -> Optional[dict]:
+        p = d / META_FILE
+        if not p.exists():
+            return None
+        try:
+            m = json.loads(p.read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise LogError(f"{p}: not valid JSON ({e})") from None
+        if not isinstance(m, dict) or m.get("format") != META_FORMAT:
+            raise LogError(f"{p}: not a sepgen tuning-log metadata file")
+        return m
+
+    def staleness(self, wl: StageWorkload, target, meta: Optional[dict]) -> str:
+        """Why the log for ``wl`` may not be used for ``target`` ("" when it may)."""
+        if meta is None:
+            return "the log has no meta.json (unknown origin)"
+        if meta.get("tvm_version") != tvm_version():
+            return f"log recorded with TVM {meta.get('tvm_version')}, this is TVM {tvm_version()}"
+        if meta.get("target_key") != target.key():
+            return f"log is for target {meta.get('target_key')}, not {target.key()}"
+        if meta.get("tir_hash") != wl.tir_hash:
+            return "the workload's TIR changed since the log was recorded (lowering changed)"
+        return ""
+
+    def clean_records(self, d: Path) -> RecordCheck:
+        """Move malformed record lines aside (to .rejected, with the reason); keep the good ones."""
+        path = d / RECORD_FILE
+        chk = check_records(path)
+        if chk.bad:
+            lines = path.read_bytes().splitlines()
+            bad_nums = {n for n, _ in chk.bad}
+            keep = [ln for i, ln in enumerate(lines, 1) if i not in bad_nums and ln.strip()]
+            with open(d / REJECTED_FILE, "ab") as rej:
+                for n, why in chk.bad:
+                    rej.write(json.dumps({"line": n, "reason": why,
+                                          "text": lines[n - 1].decode("utf-8", "replace")}).encode() + b"\n")
+            _atomic_write(path, b"\n".join(keep).decode("utf-8", "replace") + ("\n" if keep else ""))
+        return chk
+
+    def count_records(self, wl: StageWorkload, target) -> int:
+        return check_records(self.stage_dir(wl, target) / RECORD_FILE).good
+
+    def best_us(self, wl: StageWorkload, target) -> Optional[float]:
+        return check_records(self.stage_dir(wl, target) / RECORD_FILE).best_us
+
+    def open_database(self, wl: StageWorkload, target, create: bool = False):
+        from tvm.s_tir import meta_schedule as ms
+
+        d = self.stage_dir(wl, target)
+        if create:
+            d.mkdir(parents=True, exist_ok=True)
+            meta = self.read_meta(d)
+            if meta is not None:
+                why = self.staleness(wl, target, meta)
+                if why:
+                    raise LogError(f"{d}: {why}; move it away or pass another --log-dir to tune afresh")
+            else:
+                self.write_meta(wl, target, seed=None, trials=0, best_us=None)
+        self.clean_records(d)
+        try:
+            return ms.database.JSONDatabase(path_workload=str(d / WORKLOAD_FILE),
+                                            path_tuning_record=str(d / RECORD_FILE),
+                                            module_equality="structural", allow_missing=create)
+        except Exception as e:
+            raise LogError(f"{d}: MetaSchedule cannot read the log: {str(e).splitlines()[0] if str(e) else e}") from None
+
+    def replay(self, wl: StageWorkload, target) -> ReplayResult:
+        d = self.stage_dir(wl, target)
+        if not (d / RECORD_FILE).exists():
+            stale = self._stale_elsewhere(wl, target)
+            return ReplayResult(None, stale, str(d))
+        try:
+            meta = self.read_meta(d)
+        except LogError as e:
+            return ReplayResult(None, str(e), str(d))
+        why = self.staleness(wl, target, meta)
+        if why:
+            return ReplayResult(None, f"stale tuning log {d}: {why}", str(d))
+        chk = self.clean_records(d)
+        if chk.good == 0 or chk.best_us is None:
+            return ReplayResult(None, "", str(d))
+        db = self.open_database(wl, target)
+        sch = db.query_schedule(wl.mod, target=target.to_tvm(), workload_name="main")
+        if sch is None:
+            return ReplayResult(None, f"tuning log {d} has no record matching the workload", str(d))
+        return ReplayResult(sch.mod, "", str(d))
+
+    def _stale_elsewhere(self, wl: StageWorkload, target) -> str:
+        """A log for the same stage shapes under another target key or hash is worth a word."""
+        if not self.root.exists():
+            return ""
+        prefix = wl.key.rsplit("-", 1)[0]
+        for d in self.root.glob(f"*/{prefix}-*"):
+            if d.parent.name != target.key() or d.name != wl.key:
+                return (f"only a non-matching log exists ({d.relative_to(self.root)}); it does not apply to "
+                        f"{target.key()}/{wl.key}")
+        return ""
+
+    # ---- writing --------------------------------------------------------------
+    def write_meta(self, wl: StageWorkload, target, *, seed, trials, best_us, **extra) -> None:
+        d = self.stage_dir(wl, target)
+        d.mkdir(parents=True, exist_ok=True)
+        meta = {"format": META_FORMAT, "sepgen_version": __version__, "tvm_version": tvm_version(),
+                "target": target.to_dict(), "target_key": target.key(), "host": host_fingerprint(),
+                "workload_key": wl.key, "tir_hash": wl.tir_hash, "stage": wl.description,
+                "stage_json": stage_to_dict(wl.stage) if wl.stage is not None else None, "dtype": wl.dtype,
+                "seed": seed, "trials": trials, "best_us": best_us,
+                "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), **extra}
+        _atomic_write(d / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+    # ---- listing --------------------------------------------------------------
+    def entries(self):
+        """Every (target-key, workload-dir) pair holding a log."""
+        if not self.root.exists():
+            return []
+        return sorted(p.parent for p in self.root.glob(f"*/*/{RECORD_FILE}"))

@@ -1,0 +1,124 @@
+"""Lowering: every stage kind to a TE compute and a PrimFunc.
+
+This is the only module of sepgen that touches ``tvm.te``.  A stage becomes one
+PrimFunc whose arguments are, in order, the stage input ``x``, the stage's
+parameters (sorted by their name in the plan), and the output ``y``.  Blocks are
+named so that schedule templates can find them:
+
+* ``<part>_pad``  the zero-padded input of a conv part (when it pads),
+* ``<part>``      the convolution reduction of a part,
+* ``<part>_out``  the epilogue (bias add and/or cast to the storage dtype).
+
+Chain stages put all their parts into one PrimFunc: the intermediates are
+internal buffers that a schedule may compute at a tile of the consumer (fusion).
+Accumulation is float32 for float16 storage; intermediates of chains stay float32.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tvm import te, tirx
+
+from .errors import PlanError
+from .stages import ChainStage, ConvStage, FFTConv, Stage
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """A stage lowered to TE: its PrimFunc and what the schedules need to know."""
+
+    func: object                 # tvm PrimFunc
+    arg_names: tuple[str, ...]   # "x", params..., "y"
+    arg_shapes: tuple[tuple[int, ...], ...]
+    conv_blocks: tuple[str, ...]  # reduction blocks, producer first
+    pad_blocks: tuple[str, ...]
+    out_blocks: tuple[str, ...]
+
+
+def stage_param_names(stage: Stage) -> tuple[str, ...]:
+    return tuple(sorted(stage.param_shapes()))
+
+
+def _conv_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dtype: str, out_dtype: str,
+             blocks: dict) -> te.Tensor:
+    g = part.geom
+    nd = g.ndim
+    n_, c_, *sp = (int(v) for v in x.shape)
+    pads = g.padding
+    name = part.name
+    if any(p != (0, 0) for p in pads):
+        padded = [s + p[0] + p[1] for s, p in zip(sp, pads)]
+
+        def pad_fn(n, c, *idx):
+            conds = []
+            src = []
+            for i, (lo, hi), s in zip(idx, pads, sp):
+                if lo or hi:
+                    conds.append(tirx.all(i >= lo, i < s + lo))
+                src.append(i - lo)
+            return tirx.if_then_else(tirx.all(*conds), x[(n, c, *src)], tirx.const(0, x.dtype))
+
+        xp = te.compute((n_, c_, *padded), pad_fn, name=f"{name}_pad")
+        blocks["pad"].append(f"{name}_pad")
+    else:
+        xp = x
+    cin_g = c_ // g.groups
+    cout_g = g.out_channels // g.groups
+    rc = te.reduce_axis((0, cin_g), name="rc") if cin_g > 1 else None
+    rks = [te.reduce_axis((0, k), name=f"rk{a}") if k > 1 else None for a, k in enumerate(g.kernel)]
+    axes = [a for a in [rc, *rks] if a is not None]
+
+    def conv_fn(n, o, *idx):
+        cbase = (o // cout_g) * cin_g if cout_g > 1 else o * cin_g
+        ci = cbase + rc if rc is not None else cbase
+        src = [i * st + (rk * d if rk is not None else 0) for i, st, rk, d in zip(idx, g.stride, rks, g.dilation)]
+        wk = [rk if rk is not None else 0 for rk in rks]
+        prod = xp[(n, ci, *src)].astype(acc_dtype) * w[(o, rc if rc is not None else 0, *wk)].astype(acc_dtype)
+        return te.sum(prod, axis=axes) if axes else prod
+
+    out_shape = g.out_shape
+    if tuple(out_shape) != tuple(part.out_shape) or len(out_shape) != nd + 2:
+        raise PlanError(f"part {name}: inconsistent output shape")
+    acc = te.compute(out_shape, conv_fn, name=name)
+    blocks["conv"].append(name)
+    if b is None and acc_dtype == out_dtype:
+        return acc
+    if b is not None:
+        def epi(n, o, *idx):
+            return (acc[(n, o, *idx)] + b[o].astype(acc_dtype)).astype(out_dtype)
+    else:
+        def epi(n, o, *idx):
+            return acc[(n, o, *idx)].astype(out_dtype)
+    out = te.compute(out_shape, epi, name=f"{name}_out")
+    blocks["out"].append(f"{name}_out")
+    return out
+
+
+def lower_stage(stage: Stage, dtype: str) -> Lowered:
+    """Lower one stage of a plan to a PrimFunc (not FFT stages: they run through an FFT library)."""
+    if isinstance(stage, FFTConv):
+        raise PlanError("FFT stages are executed by the FFT runtime, not lowered to TE")
+    if isinstance(stage, ChainStage):
+        parts = stage.parts
+    elif isinstance(stage, ConvStage):
+        parts = (stage,)
+    else:
+        raise PlanError(f"no lowering for stage kind {stage.kind!r}")
+    acc_dtype = "float32"
+    pshapes = stage.param_shapes()
+    pnames = stage_param_names(stage)
+    x = te.placeholder(stage.in_shape, dtype=dtype, name="x")
+    params = {p: te.placeholder(pshapes[p], dtype=dtype, name=p) for p in pnames}
+    blocks = {"pad": [], "conv": [], "out": []}
+    cur = x
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        b = params[part.bias] if part.bias else None
+        cur = _conv_te(cur, params[part.weight], b, part, acc_dtype, dtype if last else acc_dtype, blocks)
+    if cur.dtype != dtype:  # defensive: the last part always casts
+        raise PlanError("lowering produced the wrong output dtype")
+    func = te.create_prim_func([x, *[params[p] for p in pnames], cur])
+    func = func.with_attr("global_symbol", "main")
+    shapes = (tuple(stage.in_shape), *[tuple(pshapes[p]) for p in pnames], tuple(stage.out_shape))
+    return Lowered(func, ("x", *pnames, "y"), shapes, tuple(blocks["conv"]), tuple(blocks["pad"]),
+                   tuple(blocks["out"]))

@@ -1,0 +1,249 @@
+"""The callable a user gets: a compiled plan that takes and returns torch tensors.
+
+TVM functions are called with torch tensors directly (DLPack, zero-copy); the
+output of every stage is allocated here and written in place.  FFT stages run
+through ``torch.fft``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+
+from .errors import TensorError
+from .ir import ConvSpec
+from .lowering import stage_param_names
+from .stages import FFTConv, Plan
+from .targets import TargetPreset
+
+_TORCH_DTYPES = {"float32": "float32", "float16": "float16"}
+
+
+def _torch_dtype(name: str):
+    import torch
+
+    return getattr(torch, _TORCH_DTYPES[name])
+
+
+# TVM declares every buffer argument 64-byte aligned and emits aligned vector loads/stores for it:
+# a tensor at any other address (a numpy array, a view with an offset) crashes the process.
+_ALIGN = 64
+
+
+def _aligned_empty(shape, dtype, device="cpu"):
+    """An uninitialized contiguous tensor whose data pointer is _ALIGN-byte aligned."""
+    import torch
+
+    t = torch.empty(shape, dtype=dtype, device=device)
+    if t.data_ptr() % _ALIGN == 0:
+        return t
+    n = t.numel()
+    itemsize = t.element_size()
+    buf = torch.empty(n + _ALIGN // itemsize, dtype=dtype, device=device)
+    off = (-buf.data_ptr() % _ALIGN) // itemsize
+    return buf[off:off + n].view(tuple(shape))
+
+
+def _aligned(t):
+    """``t`` itself when contiguous and aligned, else an aligned contiguous copy."""
+    if t.is_contiguous() and t.data_ptr() % _ALIGN == 0:
+        return t
+    a = _aligned_empty(tuple(t.shape), t.dtype, t.device)
+    a.copy_(t)
+    return a
+
+
+def fft_conv(x, w, b, geom):
+    """Convolution (cross-correlation, as F.conv) through real FFTs; exact up to rounding."""
+    import torch
+    import torch.nn.functional as F
+
+    nd = geom.ndim
+    dtype = x.dtype
+    xf = x.to(torch.float64) if dtype == torch.float64 else x.float()
+    wf = w.to(xf.dtype)
+    pads = []
+    for lo, hi in reversed(geom.padding):
+        pads += [lo, hi]
+    if any(pads):
+        xf = F.pad(xf, pads)
+    # dilate the kernel
+    if any(d != 1 for d in geom.dilation):
+        k = geom.kernel
+        shape = (wf.shape[0], wf.shape[1], *[d * (kk - 1) + 1 for kk, d in zip(k, geom.dilation)])
+        wd = wf.new_zeros(shape)
+        idx = (slice(None), slice(None), *[slice(None, None, d) for d in geom.dilation])
+        wd[idx] = wf
+        wf = wd
+    sp = xf.shape[2:]
+    kd = wf.shape[2:]
+    dims = tuple(range(-nd, 0))
+    size = [s for s in sp]  # valid cross-correlation of x (size S) with w (size K) needs FFT size >= S
+    flipped = torch.flip(wf, dims=dims)
+    X = torch.fft.rfftn(xf, s=size, dim=dims)
+    Wt = torch.fft.rfftn(flipped, s=size, dim=dims)
+    g = geom.groups
+    n = xf.shape[0]
+    cin_g = xf.shape[1] // g
+    cout_g = wf.shape[0] // g
+    Xg = X.reshape(n, g, 1, cin_g, *X.shape[2:])
+    Wg = Wt.reshape(1, g, cout_g, cin_g, *Wt.shape[2:])
+    Y = (Xg * Wg).sum(dim=3).reshape(n, g * cout_g, *X.shape[2:])
+    y = torch.fft.irfftn(Y, s=size, dim=dims)
+    # full linear conv index j corresponds to valid output at j - (K-1)
+    sl = [slice(None), slice(None)]
+    for ax in range(nd):
+        start = kd[ax] - 1
+        sl.append(slice(start, start + (geom.out_shape[2 + ax] - 1) * geom.stride[ax] + 1, geom.stride[ax]))
+    y = y[tuple(sl)]
+    if b is not None:
+        y = y + b.to(y.dtype).reshape(1, -1, *([1] * nd))
+    return y.to(dtype).contiguous()
+
+
+class CompiledConv:
+    """A convolution compiled by sepgen: ``y = op(x)`` equals ``F.conv*d(x, weight, bias, ...)``.
+
+    ``op.plan`` is the chosen plan (print it for stages, FLOPs and error);
+    ``op.save(path)`` writes an artifact that :func:`sepgen.load` reads back.
+    """
+
+    def __init__(self, spec: ConvSpec, plan: Plan, target: TargetPreset, module, sources: dict,
+                 notes: tuple[str, ...] = ()):
+        import torch
+
+        self.spec = spec
+        self.plan = plan
+        self.target = target
+        self.module = module          # tvm runtime Module (or None when no TVM stage)
+        self.sources = dict(sources)  # stage index -> "default" / "tuned:..." / ...
+        self.notes = tuple(notes)
+        self._dtype = _torch_dtype(spec.dtype)
+        self._params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v).astype(spec.dtype, copy=False)))
+                        for k, v in plan.params.items()}
+        self._calls = []
+        for i, st in enumerate(plan.stages):
+            if isinstance(st, FFTConv):
+                self._calls.append(("fft", st, None, None))
+            else:
+                fn = module[f"stage{i}"] if module is not None else None
+                if fn is None:
+                    raise TensorError(f"compiled module lacks function stage{i}")
+                names = [self._params[p] for p in stage_param_names(st)]
+                self._calls.append(("tvm", st, fn, names))
+
+    # ---- calling ----------------------------------------------------------
+    def check_input(self, x):
+        import torch
+
+        if not isinstance(x, torch.Tensor):
+            raise TensorError(f"input must be a torch.Tensor, got {type(x).__name__}")
+        if tuple(x.shape) != self.spec.input_shape:
+            raise TensorError(f"input has shape {tuple(x.shape)}, this kernel was compiled for {self.spec.input_shape}")
+        if x.dtype != self._dtype:
+            raise TensorError(f"input has dtype {str(x.dtype).replace('torch.', '')}, this kernel was compiled for "
+                              f"{self.spec.dtype}")
+        want = self._device_type()
+        if x.device.type != want:
+            raise TensorError(f"input is on device {x.device}, this kernel runs on {want} (target {self.target.name})")
+        if x.requires_grad:
+            x = x.detach()
+        return _aligned(x)
+
+    def __call__(self, x, out=None):
+        import torch
+
+        xin = self.check_input(x)
+        if out is not None:
+            self._check_out(out, x)   # aliasing is judged against the caller's tensor, not a copy
+        # the last stage writes ``out`` directly when it is aligned, else a temporary copied into it
+        dst = out
+        if out is not None and out.data_ptr() % _ALIGN:
+            dst = _aligned_empty(out.shape, out.dtype, out.device)
+        cur = xin
+        n = len(self._calls)
+        for i, (how, st, fn, params) in enumerate(self._calls):
+            last = i == n - 1
+            if how == "fft":
+                w = self._params[st.weight]
+                b = self._params[st.bias] if st.bias else None
+                cur = fft_conv(cur, w, b, st.geom)
+                if last and out is not None:
+                    out.copy_(cur)
+                    return out
+                cur = _aligned(cur)
+                continue
+            if last and out is not None:
+                y = dst
+            else:
+                y = _aligned_empty(st.out_shape, self._dtype)
+            fn(cur, *params, y)
+            cur = y
+        if out is not None and cur is not out:
+            out.copy_(cur)
+            return out
+        return cur
+
+    def _check_out(self, out, x) -> None:
+        import torch
+
+        if not isinstance(out, torch.Tensor):
+            raise TensorError(f"out must be a torch.Tensor, got {type(out).__name__}")
+        if tuple(out.shape) != self.spec.output_shape:
+            raise TensorError(f"out has shape {tuple(out.shape)}, this kernel writes {self.spec.output_shape}")
+        if out.dtype != self._dtype:
+            raise TensorError(f"out has dtype {str(out.dtype).replace('torch.', '')}, this kernel writes "
+                              f"{self.spec.dtype}")
+        want = self._device_type()
+        if out.device.type != want:
+            raise TensorError(f"out is on device {out.device}, this kernel runs on {want} (target {self.target.name})")
+        if not out.is_contiguous():
+            raise TensorError(f"out must be contiguous, got strides {tuple(out.stride())}")
+        if out.requires_grad:
+            raise TensorError("out requires grad; sepgen writes it in place, outside autograd (pass a detached tensor)")
+        if out.data_ptr() == x.data_ptr() or (
+                out.untyped_storage().data_ptr() == x.untyped_storage().data_ptr()):
+            raise TensorError("out must not alias the input")
+
+    def _device_type(self) -> str:
+        return "cuda" if self.target.family == "cuda" else "cpu"
+
+    # ---- reporting --------------------------------------------------------
+    def __repr__(self) -> str:
+        kinds = " -> ".join(self.plan.kinds)
+        return f"<sepgen.CompiledConv {kinds} on {self.target.name}, error {self.plan.error:.3g}>"
+
+    def benchmark(self, x=None, reps: int = 50, warmup: int = 5) -> float:
+        """Median wall time of one call in microseconds."""
+        import time
+
+        import torch
+
+        if x is None:
+            x = torch.randn(self.spec.input_shape, dtype=self._dtype)
+        for _ in range(warmup):
+            self(x)
+        ts = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            self(x)
+            ts.append(time.perf_counter() - t0)
+        return float(np.median(ts) * 1e6)
+
+    def export_options(self) -> dict:
+        """Keyword arguments for ``export_library`` (a cross compiler for foreign targets)."""
+        return {}
+
+    def save(self, path) -> None:
+        from .artifact import save_artifact
+
+        save_artifact(self, path)
+
+    @property
+    def flops(self) -> int:
+        return self.plan.flops()
+
+    @property
+    def output_numel(self) -> int:
+        return math.prod(self.spec.output_shape)

@@ -1,0 +1,132 @@
+"""Named target presets.  A target is a preset object, not a string parsed in five places."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal, Optional
+
+from .errors import TargetError
+
+Family = Literal["cpu", "cuda"]
+
+
+@dataclass(frozen=True)
+class TargetPreset:
+    """A compilation target: what TVM needs, plus what schedule templates need."""
+
+    name: str
+    family: Family
+    arch: str                         # "x86_64", "aarch64", "cuda"
+    mcpu: str = ""
+    mtriple: str = ""
+    mattr: tuple[str, ...] = ()
+    num_cores: int = 1
+    vector_bits: int = 128            # SIMD width the templates tile for
+    tag: str = ""                     # TVM target tag (CUDA)
+    description: str = ""
+
+    @property
+    def vector_lanes_f32(self) -> int:
+        return max(1, self.vector_bits // 32)
+
+    def to_tvm(self):
+        import tvm
+
+        if self.tag:
+            return tvm.target.Target(self.tag)
+        cfg: dict = {"kind": "llvm", "num-cores": int(self.num_cores)}
+        if self.mcpu:
+            cfg["mcpu"] = self.mcpu
+        if self.mtriple:
+            cfg["mtriple"] = self.mtriple
+        if self.mattr:
+            cfg["mattr"] = list(self.mattr)
+        return tvm.target.Target(cfg)
+
+    def key(self) -> str:
+        """Directory name under tuning_logs/: everything about the target that invalidates a schedule."""
+        parts = [self.arch, self.mcpu or "generic", f"{self.num_cores}c"]
+        if self.mattr:
+            parts.append("".join(a.strip("+") for a in self.mattr))
+        return "-".join(parts)
+
+    @property
+    def is_native(self) -> bool:
+        """True when code for this target runs on this machine."""
+        return self.family == "cpu" and self.arch == _host_arch() and (
+            not self.mcpu or self.mcpu == host_cpu())
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "family": self.family, "arch": self.arch, "mcpu": self.mcpu,
+                "mtriple": self.mtriple, "mattr": list(self.mattr), "num_cores": self.num_cores,
+                "vector_bits": self.vector_bits, "tag": self.tag}
+
+
+def _host_arch() -> str:
+    import platform
+
+    m = platform.machine().lower()
+    return {"amd64": "x86_64", "arm64": "aarch64"}.get(m, m)
+
+
+@lru_cache(maxsize=None)
+def host_cpu() -> str:
+    import tvm
+
+    return str(tvm.target.codegen.llvm_get_system_cpu())
+
+
+def host_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS
+        return max(1, os.cpu_count() or 1)
+
+
+def _host_vector_bits(cpu: str) -> int:
+    avx512 = ("znver4", "znver5", "skylake-avx512", "cascadelake", "icelake-server", "icelake-client",
+              "sapphirerapids", "tigerlake", "cooperlake", "emeraldrapids", "graniterapids")
+    if cpu in avx512:
+        return 512
+    if _host_arch() == "x86_64":
+        return 256
+    return 128
+
+
+@lru_cache(maxsize=None)
+def host_preset() -> TargetPreset:
+    cpu = host_cpu()
+    return TargetPreset("host", "cpu", _host_arch(), mcpu=cpu, num_cores=host_cores(),
+                        vector_bits=_host_vector_bits(cpu), description=f"this machine ({cpu})")
+
+
+def _static_presets() -> dict[str, TargetPreset]:
+    n = host_cores()
+    return {
+        "x86-avx2": TargetPreset("x86-avx2", "cpu", "x86_64", mcpu="haswell", num_cores=n, vector_bits=256,
+                                 description="x86-64 with AVX2/FMA (Haswell and later)"),
+        "x86-avx512": TargetPreset("x86-avx512", "cpu", "x86_64", mcpu="skylake-avx512", num_cores=n,
+                                   vector_bits=512, description="x86-64 with AVX-512 (Skylake-SP and later)"),
+    }
+
+
+PRESETS_EXTRA: dict[str, TargetPreset] = {}   # other target families register here
+
+
+def preset_names() -> list[str]:
+    return ["host", *_static_presets(), *PRESETS_EXTRA]
+
+
+def get_target(target) -> TargetPreset:
+    """Resolve a preset name (or pass a preset through)."""
+    if isinstance(target, TargetPreset):
+        return target
+    if not isinstance(target, str):
+        raise TargetError(f"target must be a preset name, got {target!r}")
+    if target == "host":
+        return host_preset()
+    presets = {**_static_presets(), **PRESETS_EXTRA}
+    if target in presets:
+        return presets[target]
+    raise TargetError(f"unknown target {target!r}; known presets: {', '.join(preset_names())}")

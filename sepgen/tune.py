@@ -1,0 +1,261 @@
+"""Tuning: sepgen's templates searched by MetaSchedule (evolutionary search + XGBoost cost model).
+
+Each TVM stage of a plan is one MetaSchedule task whose design space is the
+stage's hand-written template (``schedules/``) with its knobs left open.  The
+records go to a tuning log (see :mod:`sepgen.logs`), one directory per
+(target, workload); a later build replays the best record without searching.
+
+* In-process builder: candidates are compiled in this process (no worker
+  start-up per batch); measurement runs in MetaSchedule's one-worker runner
+  process, so a candidate that crashes does not take the tuner down.
+* Progress: trials done, best latency, its fraction of the roofline.
+* Early stop: when the best latency reaches ``roofline_fraction`` of the
+  roofline or stops improving for ``patience`` batches.
+* Records are appended to the log after every batch: a killed run loses at
+  most the batch in flight and the next run resumes from the log.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .errors import BuildError, LogError
+from .logs import LogDir, StageLock, StageWorkload, default_log_root, stage_workload
+from .stages import FFTConv, Plan, Stage
+from .targets import TargetPreset
+
+
+@dataclass
+class TuneOptions:
+    trials: int = 64                 # per stage
+    batch: int = 16                  # candidates measured per batch (what a kill can lose)
+    seed: int = 0
+    roofline_fraction: float = 0.9   # stop when this close to the roofline
+    patience: int = 4                # ... or after this many batches without improvement
+    progress: bool = True
+    strict: bool = False             # stop at the first failing candidate (debugging)
+    out: object = None               # stream for progress (default stderr)
+
+
+@dataclass
+class StageResult:
+    index: int
+    workload: StageWorkload
+    best_us: Optional[float]
+    trials_run: int
+    roofline_us: float
+    failures: int = 0
+    stopped: str = ""
+
+
+def roofline_us(stage: Stage, dtype: str, bandwidth_gbs: float | None = None,
+                peak_gflops: float | None = None) -> float:
+    """Lower bound on the stage's time: bytes at memory bandwidth, FLOPs at peak (host estimate)."""
+    from .roofline import machine_peaks
+
+    bw, peak = machine_peaks()
+    bw = bandwidth_gbs or bw
+    peak = peak_gflops or peak
+    return max(stage.bytes_moved(dtype) / (bw * 1e3), stage.flops() / (peak * 1e3))
+
+
+def _space(stage: Stage, target: TargetPreset):
+    """A MetaSchedule space generator running the stage's template with open knobs."""
+    from tvm.s_tir import meta_schedule as ms
+
+    import schedules
+    from schedules.context import TemplateContext
+
+    template = schedules.get_template(stage.kind, target.family)
+
+    def fn(sch):
+        template(sch, TemplateContext(stage, None, target, tune=True))
+        return sch
+
+    postprocs = [ms.postproc.DisallowDynamicLoop(), ms.postproc.RewriteParallelVectorizeUnroll(),
+                 ms.postproc.RewriteReductionBlock()]
+    if target.family == "cuda":
+        postprocs = "from-target"
+    return ms.space_generator.ScheduleFn(fn, sch_rules=[], postprocs=postprocs,
+                                         mutator_probs={ms.mutator.MutateTileSize(): 0.8,
+                                                        ms.mutator.MutateUnroll(): 0.2} if target.family == "cpu"
+                                         else "from-target")
+
+
+def _in_process_builder():
+    from tvm.ir.utils import derived_object
+    from tvm.s_tir.meta_schedule.builder import BuilderResult, PyBuilder
+    from tvm.s_tir.meta_schedule.builder.local_builder import default_build, default_export
+
+    @derived_object
+    class InProcessBuilder(PyBuilder):
+        """Builds candidates in this process: no worker start-up (~20 s of imports) per batch."""
+
+        def build(self, build_inputs):
+            out = []
+            for bi in build_inputs:
+                try:
+                    out.append(BuilderResult(default_export(default_build(bi.mod, bi.target, None)), None))
+                except Exception as e:  # a failed build is a result, not a crash
+                    out.append(BuilderResult(None, f"build failed: {type(e).__name__}: {str(e)[:300]}"))
+            return out
+
+    return InProcessBuilder()
+
+
+def _callback(stage_label: str, opts: TuneOptions, roof: float, state: dict):
+    from tvm.ir.utils import derived_object
+    from tvm.s_tir.meta_schedule.measure_callback import PyMeasureCallback
+
+    stream = opts.out or sys.stderr
+
+    @derived_object
+    class Progress(PyMeasureCallback):
+        def apply(self, task_scheduler, task_id, measure_candidates, builder_results, runner_results):
+            improved = False
+            for br, rr in zip(builder_results, runner_results):
+                state["trials"] += 1
+                err = br.error_msg or rr.error_msg
+                if err:
+                    state["failures"] += 1
+                    state["last_error"] = str(err).splitlines()[0][:200]
+                    if opts.strict and not state["stopped"]:
+                        state["stopped"] = f"strict mode: a candidate failed: {state['last_error']}"
+                    continue
+                secs = [float(s) for s in rr.run_secs]
+                us = sorted(secs)[len(secs) // 2] * 1e6
+                if state["best"] is None or us < state["best"] * 0.995:
+                    improved = True
+                state["best"] = us if state["best"] is None else min(us, state["best"])
+            state["batches"] += 1
+            state["stale"] = 0 if improved else state["stale"] + 1
+            best = state["best"]
+            frac = (roof / best) if best else 0.0
+            elapsed = time.time() - state["t0"]
+            if opts.progress:
+                n = state["trials"]
+                bar_w = 20
+                filled = min(bar_w, int(bar_w * n / max(1, state["budget"])))
+                print(f"  {stage_label} [{'#' * filled}{'.' * (bar_w - filled)}] {n}/{state['budget']} trials"
+                      f"  best {best:.1f} us" if best else f"  {stage_label} {n}/{state['budget']} trials  no valid "
+                      f"candidate yet", end="", file=stream)
+                if best:
+                    print(f"  roofline {roof:.1f} us ({100 * frac:.0f}%)  failed {state['failures']}"
+                          f"  {elapsed:.0f}s", end="", file=stream)
+                print(file=stream, flush=True)
+            if state["stopped"] or state["trials"] >= state["budget"]:
+                return  # the scheduler ends the task itself once the budget is spent
+            if best and frac >= opts.roofline_fraction:
+                state["stopped"] = f"reached {100 * frac:.0f}% of the roofline"
+            elif state["stale"] >= opts.patience:
+                state["stopped"] = f"no improvement in {opts.patience} batches"
+            if state["stopped"]:
+                task_scheduler.terminate_task(task_id)
+
+    return Progress()
+
+
+def tune_stage(index: int, stage: Stage, dtype: str, target: TargetPreset, log: LogDir,
+               opts: TuneOptions, label: str = "") -> StageResult:
+    """Tune one stage until its log holds ``opts.trials`` trials (a killed run resumes)."""
+    wl = stage_workload(stage, dtype)
+    say = (lambda m: print(f"  {label or stage.kind}: {m}", file=opts.out or sys.stderr, flush=True)) \
+        if opts.progress else None
+    with StageLock(log.stage_dir(wl, target), say):
+        return _tune_stage_locked(index, stage, wl, dtype, target, log, opts, label)
+
+
+def _tune_stage_locked(index, stage, wl, dtype, target, log, opts, label) -> StageResult:
+    import numpy as np
+    from tvm.s_tir import meta_schedule as ms
+
+    db = log.open_database(wl, target, create=True)
+    roof = roofline_us(stage, dtype)
+    already = log.count_records(wl, target)
+    budget = max(0, opts.trials - already)
+    state = {"trials": 0, "failures": 0, "best": log.best_us(wl, target), "batches": 0, "stale": 0,
+             "t0": time.time(), "budget": budget, "stopped": "", "last_error": ""}
+    label = label or f"stage {index} {stage.kind}"
+    if budget == 0:
+        state["stopped"] = f"log already holds {already} trials"
+        return StageResult(index, wl, state["best"], 0, roof, 0, state["stopped"])
+    if opts.progress:
+        print(f"  {label}: tuning {budget} trials ({already} already in the log), seed {opts.seed}",
+              file=opts.out or sys.stderr, flush=True)
+    # one explicit seed: MetaSchedule's own streams and the XGBoost warm-up (global numpy RNG)
+    np.random.seed(opts.seed)
+    ctx = ms.TuneContext(mod=wl.mod, target=target.to_tvm(), space_generator=_space(stage, target),
+                         search_strategy=ms.search_strategy.EvolutionarySearch(
+                             population_size=max(32, 2 * opts.batch), init_measured_ratio=0.2,
+                             genetic_num_iters=2),
+                         task_name=wl.key, rand_state=opts.seed, num_threads=target.num_cores if target.is_native else 1)
+    runner = ms.runner.LocalRunner(timeout_sec=30, evaluator_config=ms.runner.EvaluatorConfig(
+        number=5, repeat=3, min_repeat_ms=20, enable_cpu_cache_flush=False)) if target.family == "cpu" and \
+        target.is_native else _remote_runner(target)
+    try:
+        ms.tune.tune_tasks(
+            tasks=[ctx.clone()], task_weights=[1.0], work_dir=str(log.stage_dir(wl, target)),
+            max_trials_global=budget, max_trials_per_task=budget, num_trials_per_iter=min(opts.batch, budget),
+            builder=_in_process_builder(), runner=runner, database=db,
+            cost_model=ms.cost_model.XGBModel(num_warmup_samples=min(32, budget), adaptive_training=True),
+            measure_callbacks=[*ms.measure_callback.MeasureCallback.create("default"),
+                               _callback(label, opts, roof, state)],
+            task_scheduler="round-robin")
+    except Exception as e:
+        raise BuildError(f"tuning {label} failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
+    best = log.best_us(wl, target)
+    log.write_meta(wl, target, seed=opts.seed, trials=already + state["trials"], best_us=best,
+                   failures=state["failures"], stopped=state["stopped"])
+    if opts.progress:
+        msg = state["stopped"] or "trial budget spent"
+        print(f"  {label}: done, {state['trials']} trials, best {best:.1f} us ({msg})" if best else
+              f"  {label}: done, no valid candidate ({state['last_error']})", file=opts.out or sys.stderr, flush=True)
+    if opts.strict and state["failures"]:
+        raise BuildError(f"strict mode: a candidate of {label} failed: {state['last_error']}")
+    return StageResult(index, wl, best, state["trials"], roof, state["failures"], state["stopped"])
+
+
+def _remote_runner(target: TargetPreset):
+    raise BuildError(f"target {target.name} cannot be measured on this machine; tune it on the device "
+                     f"(natively or through an RPC runner)")
+
+
+def tune_plan(plan: Plan, target: TargetPreset, trials: int = 0, log_dir=None, seed: int = 0,
+              progress: bool = False, opts: Optional[TuneOptions] = None):
+    """Tune (trials > 0) and/or replay (log_dir) every TVM stage of ``plan``.
+
+    Returns ``(replay_fn, notes)``: the function :func:`sepgen.build.schedule_plan`
+    calls to get a tuned schedule for a stage, and human-readable notes (stale
+    records, stages left at the template defaults).
+    """
+    log = LogDir(log_dir if log_dir is not None else default_log_root())
+    opts = opts or TuneOptions(trials=trials, seed=seed, progress=progress)
+    if trials > 0:
+        opts.trials = trials
+        for i, st in enumerate(plan.stages):
+            if isinstance(st, FFTConv):
+                continue
+            tune_stage(i, st, plan.spec.dtype, target, log, opts, label=f"stage {i}/{len(plan.stages)} {st.kind}")
+    return make_replay(log, plan.spec.dtype)
+
+
+def make_replay(log: LogDir, dtype: str):
+    notes: list[str] = []
+
+    def replay(index: int, stage: Stage, target: TargetPreset):
+        wl = stage_workload(stage, dtype)
+        got = log.replay(wl, target)
+        if got.stale:
+            notes.append(f"stage {index} ({stage.kind}): {got.stale}; using the template's default knobs")
+            return None
+        if got.mod is None:
+            notes.append(f"stage {index} ({stage.kind}): no tuning record for {target.name} in {log.root}; "
+                         f"using the template's default knobs (untuned)")
+            return None
+        return wl.lowered, got.mod, f"tuned:{got.path}"
+
+    return replay, notes
