@@ -5,6 +5,16 @@ Pipeline (one module or package each)::
     ir (ConvSpec) -> passes (rank analysis, rewrites, cost model) -> lowering (TE)
       -> schedules/ (templates) -> tune (MetaSchedule + XGBoost, logs) -> artifact -> runtime (torch)
 """
+import os as _os
+
+# TVM's thread pool counts only physical cores on x86 (it assumes 2-way SMT), so on a machine
+# without SMT it would use half the cores.  Use every core we may run on, unless the user said.
+if "TVM_NUM_THREADS" not in _os.environ:
+    try:
+        _os.environ["TVM_NUM_THREADS"] = str(max(1, len(_os.sched_getaffinity(0))))
+    except AttributeError:  # macOS
+        _os.environ["TVM_NUM_THREADS"] = str(max(1, _os.cpu_count() or 1))
+
 from .errors import (ArtifactError, BuildError, LogError, PlanError, SepgenError, SpecError, TargetError,
                      TensorError, WeightError)
 from .ir import ConvSpec

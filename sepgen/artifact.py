@@ -197,6 +197,9 @@ def load_artifact(path):
                  f"{path}: {MODULE_FILE} changed while loading (sha256 mismatch)")
     sources = {int(s.get("stage", i)): str(s.get("source", "")) for i, s in enumerate(m["stages"])
                if isinstance(s, dict)}
-    op = CompiledConv(plan.spec, plan, target, module, sources, tuple(m.get("notes", ())))
+    try:
+        op = CompiledConv(plan.spec, plan, target, module, sources, tuple(m.get("notes", ())))
+    except SepgenError as e:   # e.g. the manifest's plan names a stage the library lacks
+        raise ArtifactError(f"{path}: {e}") from None
     op._module_bytes = module_bytes
     return op

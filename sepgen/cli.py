@@ -12,7 +12,7 @@ Every user mistake exits with status 2 and one line ``sepgen: error: ...``.
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from pathlib import Path
 
@@ -191,7 +191,9 @@ def _compile(args, trials: int):
     from .api import compile_conv
 
     w, b, kw, label = _conv_problem(args)
-    log_dir = args.log_dir
+    from .logs import default_log_root
+
+    log_dir = args.log_dir or default_log_root()
     t0 = time.time()
     op = compile_conv(w, bias=b, target=args.target, tolerance=args.tolerance, trials=trials,
                       log_dir=log_dir, dtype=args.dtype, seed=getattr(args, "seed", 0), progress=True, **kw)
@@ -308,11 +310,17 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--reps", type=int, default=30, help="timed repetitions per kernel (median reported)")
     b.add_argument("--target", default="host")
     b.add_argument("--log-dir", default=None)
+    b.add_argument("--tune-peers", type=int, default=None, metavar="N",
+                   help="instead of benchmarking, tune the MetaSchedule peer logs with N trials (0: as many as "
+                        "sepgen's own log)")
     b.set_defaults(fn=cmd_bench)
     return p
 
 
 def main(argv=None) -> int:
+    # PyTorch's OpenMP threads spin between calls by default, which steals the cores from the
+    # kernels timed next to them; sleep instead (set before torch is imported).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

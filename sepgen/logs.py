@@ -320,4 +320,5 @@ class LogDir:
         """Every (target-key, workload-dir) pair holding a log."""
         if not self.root.exists():
             return []
-        return sorted(p.parent for p in self.root.glob(f"*/*/{RECORD_FILE}"))
+        found = set(self.root.glob(f"*/*/{RECORD_FILE}")) | set(self.root.glob(f"*/*/*/{RECORD_FILE}"))
+        return sorted(p.parent for p in found)

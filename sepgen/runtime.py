@@ -127,7 +127,12 @@ class CompiledConv:
             if isinstance(st, FFTConv):
                 self._calls.append(("fft", st, None, None))
             else:
-                fn = module[f"stage{i}"] if module is not None else None
+                fn = None
+                if module is not None:
+                    try:
+                        fn = module[f"stage{i}"]
+                    except (AttributeError, KeyError):   # "Module has no function ..."
+                        fn = None
                 if fn is None:
                     raise TensorError(f"compiled module lacks function stage{i}")
                 names = [self._params[p] for p in stage_param_names(st)]

@@ -114,8 +114,9 @@ def test_dense_conv_with_depthwise_pointwise_structure():
     P = RNG.standard_normal((128, 64))
     w = (P[:, :, None, None] * D[None]).astype(np.float32)
     plan, _ = choose(w, (1, 64, 12, 12), padding=1)
-    assert plan.kinds == ("depthwise", "pointwise")
-    dw, pw = plan.stages
+    # depthwise + pointwise, fused into one kernel by the fuse_dwpw pass
+    assert plan.kinds == ("fused_dwpw",)
+    dw, pw = plan.stages[0].parts
     assert isinstance(dw, DepthwiseConv) and isinstance(pw, PointwiseConv)
     assert dw.geom.groups == 64 and dw.geom.out_channels == 64 and pw.geom.out_channels == 128
     assert plan.error < EXACT_RTOL and out_err(plan, w) < 1e-4
@@ -202,7 +203,7 @@ def test_hyperspectral_spatial_spectral():
 # ---- passes as functions ------------------------------------------------------------------------
 
 def test_pass_registry_and_purity():
-    assert set(PASSES) == {"separable", "depthwise_pointwise", "spatial_spectral", "fft"}
+    assert set(PASSES) == {"separable", "depthwise_pointwise", "spatial_spectral", "fft", "fuse_dwpw"}
     for cls in PASSES.values():
         p = cls(tolerance=0.1)
         assert dataclasses.is_dataclass(p) and p.tolerance == 0.1 and p == cls(tolerance=0.1)
@@ -244,6 +245,7 @@ def test_depthwise_pointwise_then_separable_composition_2d_and_3d():
     plans = candidate_plans(spec, w)
     kinds = [p.kinds for p in plans]
     assert ("separable", "pointwise") in kinds and ("depthwise", "pointwise") in kinds
+    assert ("fused_dwpw",) in kinds
     for p in plans:
         assert p.error < EXACT_RTOL and out_err(p, w) < 1e-4
 
@@ -408,3 +410,20 @@ def test_every_candidate_is_exact_and_the_choice_never_costs_more_flops(case):
     plan, cands = choose_plan(spec, w, b)
     assert plan.flops() <= spec.flops
     assert all(c.flops <= spec.flops for c in cands if c.accepted)
+
+
+def test_fuse_dwpw_pass_is_exact_and_keeps_params():
+    from sepgen.passes import DepthwisePointwisePass, FuseDwPwPass
+
+    D = RNG.standard_normal((8, 3, 3))
+    P = RNG.standard_normal((12, 8))
+    w = (P[:, :, None, None] * D[None]).astype(np.float32)
+    b = RNG.standard_normal(12).astype(np.float32)
+    spec = ConvSpec.create((2, 8, 10, 9), w.shape, padding=1, bias=True)
+    split = DepthwisePointwisePass()(direct_plan(spec, w, b)).plan
+    res = FuseDwPwPass()(split)
+    assert res.changed and res.plan.kinds == ("fused_dwpw",) and "fuse_dwpw" in res.note
+    assert set(res.plan.params) == set(split.params)
+    assert out_err(res.plan, w, b) < 1e-4
+    again = FuseDwPwPass()(res.plan)
+    assert not again.changed and again.plan is res.plan

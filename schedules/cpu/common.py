@@ -1,44 +1,58 @@
-"""The CPU schedule of one convolution part, shared by every CPU template.
+"""Loop-nest building blocks shared by the CPU templates.
 
-Loop nest it builds (``d`` spatial axes, ``W`` the innermost one)::
+The loop nest of one convolution part (``d`` spatial axes, ``W`` the innermost)::
 
-    parallel  n, o_outer, s_0..s_{d-3}, h_outer          (fused)
-      [pad tile computed here: halo rows reused by the whole tile]
+    parallel  n, o_outer, s_0..s_{d-3}, h_outer     (fused; channels outside or inside the parallel loop)
+      [producers computed here: the padded input tile, or a whole earlier chain part's tile]
       for w_outer
         for reductions (channels in group, kernel taps)
           unrolled   o_inner, h_inner
             vector   w_inner
-      [epilogue of the whole parallel tile: bias, cast]
+      [epilogue of the tile: bias, cast]
 
-Knobs: the inner tiles of output channels, rows and the vector width.  The
-defaults are perfect divisors of the extents, so no tail predicate spoils the
-vectorized loop.
+Knobs: the inner tiles of output channels, rows and the vector width, as
+perfect tilings (so no tail predicate spoils the vector loop), and the unroll
+depth.  Chains compute each earlier part *at the parallel loop of the last
+part*: the intermediate tile lives in cache, never in a full-size buffer.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
+
+from tvm.s_tir.schedule import ScheduleError
+from tvm.tirx import ForKind
 
 from ..knobs import Knobs, best_divisor
 
 
 @dataclass(frozen=True)
 class ConvDefaults:
-    oc_tile: int = 1          # output channels per register tile
-    row_tile: int = 1         # output rows per register tile
-    vec_lanes: int = 16       # target vector width (elements)
-    flatten_spatial: bool = False  # pointwise: treat all spatial axes as one
+    oc_tile: int = 1                 # output channels per register tile
+    row_tile: int = 1                # output rows per register tile (and per parallel task)
+    vec_lanes: int = 16              # target vector width (elements)
+    flatten_spatial: bool = False    # pointwise alone: treat all spatial axes as one
+    parallel_channels: bool = True   # False: channels loop inside the parallel row loop (fused consumers)
 
 
-def _has_block(sch, name: str) -> bool:
+def has_block(sch, name: str) -> bool:
     try:
         sch.get_sblock(name)
         return True
-    except Exception:  # noqa: BLE001 - TVM raises its own ScheduleError type
+    except Exception:  # noqa: BLE001 - TVM raises its own error type
         return False
 
 
-def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults) -> None:
-    """Schedule the blocks of one conv part (``part.name`` and its pad/epilogue blocks)."""
+def unroll_knob(sch, knobs: Knobs, default_index: int = 1) -> None:
+    """Explicit-unroll depth of the root block, applied by MetaSchedule's postprocessor."""
+    root = sch.get_sblock("root")
+    v = knobs.choice([0, 16, 64, 512], default_index)
+    if knobs.tune:
+        sch.annotate(root, "meta_schedule.unroll_explicit", v)
+
+
+def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
+    """Schedule the blocks of one conv part; returns the parallel loop (producers go there)."""
     g = part.geom
     nd = g.ndim
     out_sp = g.out_shape[2:]
@@ -47,8 +61,7 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults) -> None:
     n_loop, o_loop = loops[0], loops[1]
     sp_loops = list(loops[2:2 + nd])
     red = list(loops[2 + nd:])
-    pointwise_flat = d.flatten_spatial and nd > 1
-    if pointwise_flat:
+    if d.flatten_spatial and nd > 1:
         w_loop = sch.fuse(*sp_loops)
         w_ext = 1
         for s in out_sp:
@@ -68,29 +81,113 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults) -> None:
     oo, oi = knobs.split(o_loop, g.out_channels, [oc], max_innermost=16)
     if h_loop is not None:
         rt = best_divisor(h_ext, d.row_tile)
-        ho, hi = knobs.split(h_loop, h_ext, [rt], max_innermost=8)
-        sch.reorder(n_loop, oo, *outer_sp, ho, wo, *red, oi, hi, wi)
-        par = sch.fuse(n_loop, oo, *outer_sp, ho)
+        ho, hi = knobs.split(h_loop, h_ext, [rt], max_innermost=16)
+        outer = [n_loop, oo, *outer_sp, ho] if d.parallel_channels else [n_loop, *outer_sp, ho, oo]
+        sch.reorder(*outer, wo, *red, oi, hi, wi)
+        par = sch.fuse(*outer) if d.parallel_channels else sch.fuse(n_loop, *outer_sp, ho)
     else:
         hi = None
-        sch.reorder(n_loop, oo, wo, *red, oi, wi)
-        par = sch.fuse(n_loop, oo)
+        if d.parallel_channels:
+            sch.reorder(n_loop, oo, wo, *red, oi, wi)
+            par = sch.fuse(n_loop, oo)
+        else:
+            # 1-D consumer of a fused tile: parallel over w tiles, channels inside
+            sch.reorder(n_loop, wo, oo, *red, oi, wi)
+            par = sch.fuse(n_loop, wo)
     sch.parallel(par)
     pad = f"{part.name}_pad"
-    if _has_block(sch, pad):
-        sch.compute_at(sch.get_sblock(pad), par)
+    if has_block(sch, pad):
+        sch.compute_at(sch.get_sblock(pad), par, preserve_unit_loops=True)
+        _vectorize_inner(sch, sch.get_sblock(pad), d.vec_lanes)
     out = f"{part.name}_out"
-    if _has_block(sch, out):
+    if has_block(sch, out):
         ob = sch.get_sblock(out)
-        sch.reverse_compute_at(ob, par)
-        ob_loops = sch.get_loops(ob)
-        # when the tile's inner extents are all 1, reverse_compute_at leaves the epilogue directly under
-        # the parallel loop; vectorizing ``par`` itself would miscompile the whole tile
-        if len(ob_loops) > 1:
-            sch.vectorize(ob_loops[-1])
+        sch.reverse_compute_at(ob, par, preserve_unit_loops=True)
+        _vectorize_inner(sch, ob, d.vec_lanes)
     sch.vectorize(wi)
     sch.unroll(oi)
     if hi is not None:
         sch.unroll(hi)
     if red:
         sch.decompose_reduction(blk, red[0])
+    return par
+
+
+def _vectorize_inner(sch, block, lanes: int, n_outer: int = 0) -> None:
+    """Vectorize the innermost loop of ``block`` when its extent is a small multiple of the lanes."""
+    loops = sch.get_loops(block)
+    if not loops:
+        return
+    inner = loops[-1]
+    ext = _extent(sch, inner)
+    if ext is None or ext <= 1:
+        return
+    if sch.get(inner).kind != ForKind.SERIAL:
+        # unit inner loops were dropped by compute_at: ``inner`` is the parallel loop the block sits in,
+        # and vectorizing it would vectorize (and miscompile) the whole tile
+        return
+    if ext <= 64:
+        sch.vectorize(inner)
+    else:
+        # a tail (ext % lanes != 0) becomes a predicated last vector
+        _, vi = sch.split(inner, [None, lanes])
+        sch.vectorize(vi)
+
+
+def _extent(sch, loop) -> Optional[int]:
+    try:
+        return int(sch.get(loop).extent)
+    except (TypeError, ValueError):
+        return None
+
+
+def compute_producer_at(sch, part, loop, lanes: int) -> None:
+    """Compute an earlier chain part (and its padded input) at ``loop`` of its consumer.
+
+    Its spatial tile is whatever the consumer's tile needs (halo included); the
+    reductions go outside the innermost spatial loop, which is vectorized.
+    """
+    blk = sch.get_sblock(part.name)
+    sch.compute_at(blk, loop, preserve_unit_loops=True)
+    loops = sch.get_loops(blk)
+    target = sch.get_sref(loop)
+    pos = next(i for i, lp in enumerate(loops) if sch.get_sref(lp).same_as(target))
+    inner = loops[pos + 1:]
+    n_red = _n_red(part)
+    sp, red = (inner[:-n_red], inner[-n_red:]) if n_red else (inner, [])
+    # no spatial loop left (all unit extents): nothing to tile, but the pad block below must still
+    # move under ``loop``, or computing the next producer there fails
+    if sp:
+        try:
+            _tile_producer(sch, blk, sp, red, lanes)
+        except ScheduleError:
+            # with unit axes dropped, the loops left can be the halo'd row loop, whose overlapping
+            # (non-affine) binding TVM refuses to reorder/vectorize/decompose: leave the loops as
+            # compute_at made them (every primitive preserves the result)
+            pass
+    pad = f"{part.name}_pad"
+    if has_block(sch, pad):
+        sch.compute_at(sch.get_sblock(pad), loop, preserve_unit_loops=True)
+        _vectorize_inner(sch, sch.get_sblock(pad), lanes)
+
+
+def _tile_producer(sch, blk, sp, red, lanes: int) -> None:
+    """Reductions outside the innermost spatial loop, which is vectorized; then decompose."""
+    if red:
+        sch.reorder(*sp[:-1], *red, sp[-1])
+    ext = _extent(sch, sp[-1])
+    vi = None
+    if ext is not None and ext > 1:
+        if ext <= 64:
+            vi = sp[-1]
+        elif ext % lanes == 0:
+            _, vi = sch.split(sp[-1], [None, lanes])
+        if vi is not None:
+            sch.vectorize(vi)
+    if red:
+        sch.decompose_reduction(blk, red[0])
+
+
+def _n_red(part) -> int:
+    g = part.geom
+    return (1 if g.in_channels // g.groups > 1 else 0) + sum(1 for k in g.kernel if k > 1)

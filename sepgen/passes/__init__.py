@@ -34,7 +34,7 @@ from ..reference import conv_parts, effective_weight, weight_error
 from ..stages import Geometry, Plan, Stage, direct_plan
 
 __all__ = ["PassResult", "PASSES", "candidate_plans", "choose_plan", "Candidate", "SeparablePass",
-           "DepthwisePointwisePass", "SpatialSpectralPass", "FFTPass", "run_passes"]
+           "DepthwisePointwisePass", "SpatialSpectralPass", "FFTPass", "FuseDwPwPass", "run_passes"]
 
 
 class PassResult(NamedTuple):
@@ -287,6 +287,7 @@ def apply_to_stages(pass_name: str, plan: Plan, applicable: Callable[[Stage], Op
 # the pass modules use the helpers above
 from .depthwise_pointwise import DepthwisePointwisePass  # noqa: E402
 from .fft import FFTPass  # noqa: E402
+from .fuse import FuseDwPwPass  # noqa: E402
 from .separable import SeparablePass  # noqa: E402
 from .spatial_spectral import SpatialSpectralPass  # noqa: E402
 
@@ -295,6 +296,7 @@ PASSES: dict[str, type] = {
     "depthwise_pointwise": DepthwisePointwisePass,
     "spatial_spectral": SpatialSpectralPass,
     "fft": FFTPass,
+    "fuse_dwpw": FuseDwPwPass,
 }
 
 
@@ -356,6 +358,9 @@ def candidate_plans(spec: ConvSpec, weight, bias=None, tolerance: float = 0.0) -
             r = p(dwpw.plan)
             if r.changed:
                 results.append(r.plan)
+        fused = FuseDwPwPass()(dwpw.plan)
+        if fused.changed:
+            results.append(fused.plan)
     out: list[Plan] = []
     seen = set()
     for p in results:

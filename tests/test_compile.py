@@ -1,0 +1,220 @@
+"""Targeted compile_conv cases: MobileNetV1 layers, float16, ``out=``, strided inputs, the plan's summary."""
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import sepgen
+
+
+def rel_err(y, ref) -> float:
+    diff = (y.double() - ref.double()).abs().max().item()
+    scale = ref.double().abs().max().item()
+    return diff / scale if scale > 0 else diff
+
+
+def _gen(seed):
+    return torch.Generator().manual_seed(seed)
+
+
+# MobileNetV1 (224x224 input) depthwise 3x3 layers: (channels, input size, stride), padding 1, batch 1
+MOBILENET_DW = [(32, 112, 1), (64, 112, 2), (128, 56, 1), (128, 56, 2), (256, 28, 1), (512, 14, 1), (1024, 7, 1)]
+
+
+@pytest.mark.parametrize("c,h,s", MOBILENET_DW, ids=[f"dw{c}_{h}_s{s}" for c, h, s in MOBILENET_DW])
+def test_mobilenet_depthwise(c, h, s):
+    g = _gen(c + h + s)
+    x = torch.randn(1, c, h, h, generator=g)
+    w = torch.randn(c, 1, 3, 3, generator=g)
+    b = torch.randn(c, generator=g)
+    op = sepgen.compile_conv(w, tuple(x.shape), bias=b, stride=s, padding=1, groups=c)
+    y = op(x)
+    ref = F.conv2d(x, w, b, stride=s, padding=1, groups=c)
+    assert y.shape == ref.shape == (1, c, (h - 1) // s + 1, (h - 1) // s + 1)
+    assert rel_err(y, ref) <= 1e-5
+
+
+def test_mobilenet_pointwise_64_128():
+    g = _gen(1)
+    x = torch.randn(1, 64, 56, 56, generator=g)
+    w = torch.randn(128, 64, 1, 1, generator=g)
+    b = torch.randn(128, generator=g)
+    op = sepgen.compile_conv(w, tuple(x.shape), bias=b)
+    assert rel_err(op(x), F.conv2d(x, w, b)) <= 1e-5
+
+
+def test_dense_3x3_64_128():
+    g = _gen(2)
+    x = torch.randn(1, 64, 56, 56, generator=g)
+    w = torch.randn(128, 64, 3, 3, generator=g)
+    op = sepgen.compile_conv(w, tuple(x.shape), padding=1)
+    assert rel_err(op(x), F.conv2d(x, w, padding=1)) <= 1e-5
+
+
+# ---- float16 ------------------------------------------------------------------------------------
+
+FP16_CASES = [
+    # (input shape, weight shape, kwargs)
+    ((1, 32, 28, 28), (32, 1, 3, 3), dict(padding=1, groups=32)),
+    ((2, 16, 14, 14), (24, 16, 1, 1), dict()),
+    ((1, 8, 15, 13), (12, 4, 3, 2), dict(padding=((1, 0), (2, 1)), stride=(2, 1), dilation=(1, 2), groups=2)),
+    ((1, 6, 33), (12, 1, 5), dict(padding="same", groups=6)),
+    ((1, 4, 7, 8, 9), (6, 4, 3, 3, 3), dict(padding=1, stride=2)),
+]
+
+
+def _ref_fp16(x16, w16, b16, nd, kw):
+    conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[nd]
+    x = x16.float()
+    pad = kw.get("padding", 0)
+    rest = {k: v for k, v in kw.items() if k != "padding"}
+    if isinstance(pad, tuple) and isinstance(pad[0], tuple):
+        flat = []
+        for lo, hi in reversed(pad):
+            flat += [lo, hi]
+        x = F.pad(x, flat)
+        pad = 0
+    return conv(x, w16.float(), None if b16 is None else b16.float(), padding=pad, **rest)
+
+
+@pytest.mark.parametrize("xs,ws,kw", FP16_CASES, ids=[f"fp16_{i}" for i in range(len(FP16_CASES))])
+def test_float16_from_half_weights(xs, ws, kw):
+    g = _gen(len(xs) * 7 + ws[0])
+    x16 = torch.randn(xs, generator=g).half()
+    w16 = torch.randn(ws, generator=g).half()
+    b16 = torch.randn(ws[0], generator=g).half()
+    op = sepgen.compile_conv(w16, xs, bias=b16, **kw)   # dtype follows the half weight
+    assert op.spec.dtype == "float16"
+    y = op(x16)
+    assert y.dtype == torch.float16
+    ref = _ref_fp16(x16, w16, b16, len(xs) - 2, kw)
+    assert y.shape == ref.shape
+    assert torch.isfinite(y).all()
+    assert rel_err(y, ref) <= 1e-2
+
+
+def test_float16_by_dtype_argument():
+    g = _gen(5)
+    w = torch.randn(16, 1, 3, 3, generator=g)      # float32 weights, compiled for float16
+    b = torch.randn(16, generator=g)
+    x16 = torch.randn(2, 16, 20, 20, generator=g).half()
+    op = sepgen.compile_conv(w, tuple(x16.shape), bias=b, padding=1, groups=16, dtype="float16")
+    assert op.spec.dtype == "float16"
+    y = op(x16)
+    assert y.dtype == torch.float16
+    ref = F.conv2d(x16.float(), w.half().float(), b.half().float(), padding=1, groups=16)
+    assert rel_err(y, ref) <= 1e-2
+    with pytest.raises(sepgen.TensorError):
+        op(x16.float())  # compiled for float16: a float32 input is refused, not silently cast
+
+
+# ---- out=, strided inputs, reporting ---------------------------------------------------------------
+
+def _small_op(seed=0, **kw):
+    g = _gen(seed)
+    w = torch.randn(6, 2, 3, 3, generator=g)
+    b = torch.randn(6, generator=g)
+    kw = {"padding": 1, "groups": 2, **kw}
+    op = sepgen.compile_conv(w, (2, 4, 10, 9), bias=b, **kw)
+    return op, w, b, kw
+
+
+def test_out_tensor_is_written():
+    op, w, b, kw = _small_op()
+    x = torch.randn(2, 4, 10, 9)
+    out = torch.full(op.spec.output_shape, float("nan"))
+    ptr = out.data_ptr()
+    y = op(x, out=out)
+    assert y.data_ptr() == ptr and out.data_ptr() == ptr
+    assert rel_err(out, F.conv2d(x, w, b, **kw)) <= 1e-5
+    # a second call overwrites the same buffer
+    x2 = torch.randn(2, 4, 10, 9)
+    op(x2, out=out)
+    assert rel_err(out, F.conv2d(x2, w, b, **kw)) <= 1e-5
+
+
+def test_out_same_shape_as_input_but_distinct():
+    g = _gen(3)
+    w = torch.randn(4, 4, 3, 3, generator=g)
+    op = sepgen.compile_conv(w, (1, 4, 8, 8), padding="same")
+    x = torch.randn(1, 4, 8, 8, generator=g)
+    out = torch.empty_like(x)
+    op(x, out=out)
+    assert rel_err(out, F.conv2d(x, w, padding="same")) <= 1e-5
+
+
+@pytest.mark.parametrize("layout", ["permuted", "sliced", "expanded", "channels_last"])
+def test_non_contiguous_input(layout):
+    op, w, b, kw = _small_op(seed=4)
+    g = _gen(6)
+    if layout == "permuted":
+        x = torch.randn(2, 10, 9, 4, generator=g).permute(0, 3, 1, 2)
+    elif layout == "sliced":
+        x = torch.randn(2, 4, 20, 9, generator=g)[:, :, ::2, :]
+    elif layout == "expanded":
+        x = torch.randn(2, 4, 1, 9, generator=g).expand(2, 4, 10, 9)
+    else:
+        x = torch.randn(2, 4, 10, 9, generator=g).to(memory_format=torch.channels_last)
+    assert not x.is_contiguous()
+    before = x.clone()
+    y = op(x)
+    assert rel_err(y, F.conv2d(x, w, b, **kw)) <= 1e-5
+    assert torch.equal(x, before)  # the input is not modified
+
+
+@pytest.mark.parametrize("offset", [1, 2, 3, 5, 8, 13])
+def test_unaligned_input_and_out(offset):
+    """Views at any element offset work: the kernels assume 64-byte aligned buffers (this used to segfault)."""
+    g = _gen(9)
+    w = torch.randn(16, 16, 1, 1, generator=g)
+    op = sepgen.compile_conv(w, (1, 16, 8, 32))
+    n = 16 * 8 * 32
+    x = torch.randn(n + offset, generator=g)[offset:].view(1, 16, 8, 32)
+    ref = F.conv2d(x, w)
+    assert rel_err(op(x), ref) <= 1e-5
+    obuf = torch.zeros(n + offset)
+    out = obuf[offset:].view(1, 16, 8, 32)
+    y = op(x.clone(), out=out)
+    assert y.data_ptr() == out.data_ptr()
+    assert rel_err(out, ref) <= 1e-5
+    assert torch.all(obuf[:offset] == 0)
+
+
+def test_unaligned_batch_slice():
+    g = _gen(10)
+    w = torch.randn(8, 1, 3, 3, generator=g)
+    b = torch.randn(8, generator=g)
+    op = sepgen.compile_conv(w, (1, 8, 5, 9), bias=b, padding=1, groups=8)
+    batch = torch.randn(3, 8, 5, 9, generator=g)
+    for i in range(3):
+        x = batch[i:i + 1]            # 8*5*9*4 = 1440 bytes per sample: not a multiple of 64
+        assert rel_err(op(x), F.conv2d(x, w, b, padding=1, groups=8)) <= 1e-5
+
+
+def test_input_requiring_grad_is_accepted():
+    op, w, b, kw = _small_op(seed=7)
+    x = torch.randn(2, 4, 10, 9, requires_grad=True)
+    y = op(x)
+    assert rel_err(y, F.conv2d(x.detach(), w, b, **kw)) <= 1e-5
+
+
+def test_numpy_weights_and_nested_lists():
+    g = _gen(8)
+    w = torch.randn(3, 2, 3, generator=g)
+    x = torch.randn(1, 2, 11, generator=g)
+    ref = F.conv1d(x, w, stride=2)
+    for weight in (w.numpy(), w.numpy().astype("float64"), w.tolist()):
+        op = sepgen.compile_conv(weight, (1, 2, 11), stride=2)
+        assert op.spec.dtype == "float32"
+        assert rel_err(op(x), ref) <= 1e-5
+
+
+def test_plan_is_printable_and_mentions_flops():
+    op, *_ = _small_op()
+    text = str(op.plan)
+    assert "flops" in text.lower()
+    assert f"{op.spec.flops:,}" in text   # the direct convolution's FLOP count
+    assert repr(op.plan) and repr(op)
+    assert op.flops == op.plan.flops() > 0
+    assert tuple(op.plan.spec.input_shape) == (2, 4, 10, 9)
