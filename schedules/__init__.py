@@ -40,6 +40,11 @@ def get_template(kind: str, family: str) -> Template:
                        f"have {sorted(_REGISTRY)}") from None
 
 
+def variants(kind: str, family: str) -> int:
+    """How many structural variants (separate design spaces) the template has."""
+    return int(getattr(get_template(kind, family), "VARIANTS", 1))
+
+
 def templates() -> dict[tuple[str, str], Template]:
     _load_all()
     return dict(_REGISTRY)

@@ -10,3 +10,4 @@ class TemplateContext:
     lowered: object      # sepgen.lowering.Lowered
     target: object       # sepgen.targets.TargetPreset
     tune: bool = False   # True: knobs are left to MetaSchedule's search
+    variant: int = 0     # structural variant (loop order); templates with several list them in VARIANTS

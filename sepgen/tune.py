@@ -71,10 +71,16 @@ def _space(stage: Stage, target: TargetPreset):
     from schedules.context import TemplateContext
 
     template = schedules.get_template(stage.kind, target.family)
+    n_variants = schedules.variants(stage.kind, target.family)
 
     def fn(sch):
-        template(sch, TemplateContext(stage, None, target, tune=True))
-        return sch
+        # one design space per structural variant; the knobs of each are searched
+        spaces = []
+        for v in range(n_variants):
+            s = sch.copy() if v < n_variants - 1 else sch
+            template(s, TemplateContext(stage, None, target, tune=True, variant=v))
+            spaces.append(s)
+        return spaces
 
     postprocs = [ms.postproc.DisallowDynamicLoop(), ms.postproc.RewriteParallelVectorizeUnroll(),
                  ms.postproc.RewriteReductionBlock()]

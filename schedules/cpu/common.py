@@ -33,6 +33,7 @@ class ConvDefaults:
     vec_lanes: int = 16              # target vector width (elements)
     flatten_spatial: bool = False    # pointwise alone: treat all spatial axes as one
     parallel_channels: bool = True   # False: channels loop inside the parallel row loop (fused consumers)
+    reduce_inside: bool = False      # True: taps inside the register tile, around the vector loop only
 
 
 def has_block(sch, name: str) -> bool:
@@ -83,16 +84,20 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
         rt = best_divisor(h_ext, d.row_tile)
         ho, hi = knobs.split(h_loop, h_ext, [rt], max_innermost=16)
         outer = [n_loop, oo, *outer_sp, ho] if d.parallel_channels else [n_loop, *outer_sp, ho, oo]
-        sch.reorder(*outer, wo, *red, oi, hi, wi)
+        if d.reduce_inside:
+            sch.reorder(*outer, wo, oi, hi, *red, wi)
+        else:
+            sch.reorder(*outer, wo, *red, oi, hi, wi)
         par = sch.fuse(*outer) if d.parallel_channels else sch.fuse(n_loop, *outer_sp, ho)
     else:
         hi = None
+        inner = [oi, *red, wi] if d.reduce_inside else [*red, oi, wi]
         if d.parallel_channels:
-            sch.reorder(n_loop, oo, wo, *red, oi, wi)
+            sch.reorder(n_loop, oo, wo, *inner)
             par = sch.fuse(n_loop, oo)
         else:
             # 1-D consumer of a fused tile: parallel over w tiles, channels inside
-            sch.reorder(n_loop, wo, oo, *red, oi, wi)
+            sch.reorder(n_loop, wo, oo, *inner)
             par = sch.fuse(n_loop, wo)
     sch.parallel(par)
     pad = f"{part.name}_pad"
