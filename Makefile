@@ -22,12 +22,13 @@ $(VENV)/.installed: pyproject.toml Makefile
 
 setup: $(VENV)/.installed
 
+# tunes afresh into out/demo_logs (the committed tuning_logs/ would make it a replay)
 demo: setup
-	$(BIN)/sepgen tune-and-compile $(DEMO_WORKLOAD) --trials $(DEMO_TRIALS) --out out/demo
+	$(BIN)/sepgen tune-and-compile $(DEMO_WORKLOAD) --trials $(DEMO_TRIALS) --log-dir out/demo_logs --out out/demo
 	$(BIN)/python examples/demo_torch.py out/demo
 
 test: setup
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS) tests
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS) tests
 
 bench: setup
 	$(BIN)/sepgen bench all --json bench_results/all.json

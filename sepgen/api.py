@@ -64,11 +64,11 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
     with ``log_dir`` the best recorded schedules are replayed.  Returns a
     :class:`sepgen.runtime.CompiledConv`: ``y = op(x)``.
     """
-    from .build import build_module, schedule_plan
-    from .runtime import CompiledConv
     from .targets import get_target
 
     w = as_weight_array(weight)
+    if w.ndim not in (3, 4, 5):
+        raise WeightError(f"weight must have 3, 4 or 5 dims (C_out, C_in/groups, *kernel), got shape {w.shape}")
     b = None
     if bias is not None:
         b = as_weight_array(bias, "bias")
@@ -80,23 +80,78 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
         raise SpecError(f"trials must be a non-negative int, got {trials!r}")
     tgt = get_target(target)
+    w64 = w.astype(np.float64)
+    b64 = None if b is None else b.astype(np.float64)
+    log = None
+    if trials > 0 or log_dir is not None:
+        from .logs import LogDir, default_log_root
+
+        log = LogDir(log_dir if log_dir is not None else default_log_root())
+    candidates = []
     if plan is None:
+        from .cost import DEFAULT_COST_MODEL
         from .passes import choose_plan
 
-        plan, _ = choose_plan(spec, w.astype(np.float64), None if b is None else b.astype(np.float64),
-                              tolerance=float(tolerance))
+        model = DEFAULT_COST_MODEL
+        if log is not None:   # plan times measured by earlier tuning runs outrank predictions
+            model = model.with_measurements(log.read_plan_times(spec, tgt))
+        plan, candidates = choose_plan(spec, w64, b64, tolerance=float(tolerance), cost_model=model)
+    op = _build_plan(spec, plan, tgt, trials, log, seed, progress)
+    if trials > 0 and candidates:
+        op = _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress)
+    for n in op.notes:
+        warnings.warn(n, stacklevel=2)
+    return op
+
+
+#: rivals predicted within this factor of the chosen plan are tuned and measured too
+REVISIT_FACTOR = 3.0
+
+
+def _build_plan(spec, plan, tgt, trials, log, seed, progress):
+    from .build import build_module, schedule_plan
+    from .runtime import CompiledConv
+
     notes = []
     replay = None
-    if trials > 0 or log_dir is not None:
+    if log is not None:
         from .tune import tune_plan
 
-        replay, notes = tune_plan(plan, tgt, trials=trials, log_dir=log_dir, seed=seed, progress=progress)
+        replay, notes = tune_plan(plan, tgt, trials=trials, log_dir=log.root, seed=seed, progress=progress)
     scheduled = schedule_plan(plan, tgt, replay)
     ex = build_module(scheduled, tgt)
     sources = {s.index: s.source for s in scheduled}
-    for n in notes:
-        warnings.warn(n, stacklevel=2)
     return CompiledConv(spec, plan, tgt, ex.mod if ex is not None else None, sources, tuple(notes))
+
+
+def _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress):
+    """Tune close rivals of the chosen plan too, measure all, keep the fastest, remember the times."""
+    import sys
+
+    from .cost import plan_key
+
+    chosen = next((c for c in candidates if plan_key(c.plan) == plan_key(op.plan)), None)
+    if chosen is None or not tgt.is_native:
+        return op
+    rivals = [c for c in candidates if c.accepted and plan_key(c.plan) != plan_key(op.plan)
+              and c.predicted_us <= REVISIT_FACTOR * chosen.predicted_us]
+    if not rivals:
+        return op
+    timed = [(op.benchmark(reps=30), op)]
+    for c in rivals:
+        if progress:
+            print(f"  revisiting the plan choice: tuning the rival {' -> '.join(c.plan.kinds)} "
+                  f"(predicted {c.predicted_us:.0f} us vs {chosen.predicted_us:.0f} us)", file=sys.stderr, flush=True)
+        rop = _build_plan(op.spec, c.plan, tgt, trials, log, seed, progress)
+        timed.append((rop.benchmark(reps=30), rop))
+    log.write_plan_times(op.spec, tgt, {plan_key(o.plan): us for us, o in timed})
+    best_us, best = min(timed, key=lambda t: t[0])
+    summary = ", ".join(f"{' -> '.join(o.plan.kinds)} {us:.1f} us" for us, o in timed)
+    note = f"plan choice revisited with measured times: {summary}; kept {' -> '.join(best.plan.kinds)}"
+    best.plan = best.plan.with_(log=(*best.plan.log, note))
+    if progress:
+        print(f"  {note}", file=sys.stderr, flush=True)
+    return best
 
 
 def load(path):

@@ -315,6 +315,38 @@ class LogDir:
                 "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), **extra}
         _atomic_write(d / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
+    # ---- measured plan times (the plan choice, revisited) ------------------------
+    def plan_times_path(self, spec, target) -> Path:
+        h = hashlib.sha256(spec.key().encode()).hexdigest()[:16]
+        return self.root / target.key() / "plan-times" / f"{h}.json"
+
+    def read_plan_times(self, spec, target) -> dict:
+        """{plan_key: microseconds} measured for ``spec`` on ``target`` (empty when none or unreadable)."""
+        p = self.plan_times_path(spec, target)
+        try:
+            d = json.loads(p.read_text())
+            if d.get("spec_key") != spec.key() or d.get("tvm_version") != tvm_version():
+                return {}
+            out = {}
+            for row in d.get("plans", []):
+                key = (row["key"][0], tuple(row["key"][1]))
+                us = float(row["us"])
+                if math.isfinite(us) and us > 0:
+                    out[key] = us
+            return out
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return {}
+
+    def write_plan_times(self, spec, target, times: dict) -> None:
+        merged = self.read_plan_times(spec, target)
+        merged.update(times)
+        p = self.plan_times_path(spec, target)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        doc = {"format": "sepgen-plan-times", "spec_key": spec.key(), "tvm_version": tvm_version(),
+               "target_key": target.key(),
+               "plans": [{"key": [k[0], list(k[1])], "us": us} for k, us in sorted(merged.items())]}
+        _atomic_write(p, json.dumps(doc, indent=2) + "\n")
+
     # ---- listing --------------------------------------------------------------
     def entries(self):
         """Every (target-key, workload-dir) pair holding a log."""

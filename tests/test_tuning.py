@@ -206,3 +206,25 @@ tune_stage(0, st, "float32", get_target("host"), LogDir({str(tmp_path)!r}),
     assert before < after.good <= 16
     decisions = [json.dumps(json.loads(ln)[1][0][1]) for ln in rec.read_text().splitlines() if ln.strip()]
     assert len(decisions) == len(set(decisions)), "a measured candidate was measured again"
+
+
+def test_plan_choice_is_revisited_with_measured_times(tmp_path):
+    """A close call (3x3 per-channel Gaussians: separable vs direct) is settled by measuring both."""
+    from sepgen.cost import plan_key
+    from sepgen.filters import named_filter
+
+    g = named_filter("gaussian:3:0.8")[0, 0]
+    w = np.stack([g * (1 + 0.1 * c) for c in range(8)])[:, None].astype(np.float32)
+    kw = dict(input_shape=(1, 8, 16, 16), padding=1, groups=8)
+    op = sepgen.compile_conv(w, trials=4, log_dir=tmp_path, **kw)
+    assert any("plan choice revisited with measured times" in line for line in op.plan.log)
+    times = LogDir(tmp_path).read_plan_times(op.spec, HOST)
+    assert len(times) == 2 and plan_key(op.plan) in times
+    assert times[plan_key(op.plan)] == min(times.values())
+    # a later build replays the decision without tuning: same plan, tuned stages
+    again = sepgen.compile_conv(w, trials=0, log_dir=tmp_path, **kw)
+    assert plan_key(again.plan) == plan_key(op.plan)
+    assert all(s.startswith("tuned:") for s in again.sources.values())
+    x = torch.randn(1, 8, 16, 16)
+    ref = F.conv2d(x, torch.from_numpy(w), None, 1, 1, 1, 8)
+    assert float((again(x) - ref).abs().max() / ref.abs().max()) < 1e-4
