@@ -22,12 +22,33 @@ $(VENV)/.installed: pyproject.toml Makefile
 
 setup: $(VENV)/.installed
 
+# --- ARM issue: the aarch64 cross toolchain and QEMU that tests/test_arm.py runs kernels with ---
+# Installed only when missing (apt-get; sudo only when not root).  SKIP_SYSTEM_DEPS=1 skips this step
+# (the aarch64 tests then skip, saying why).
+SYSTEM_DEPS_APT := gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static
+system-deps:
+	@if [ -n "$(SKIP_SYSTEM_DEPS)" ]; then \
+	  echo "system-deps: skipped (SKIP_SYSTEM_DEPS)"; \
+	elif command -v aarch64-linux-gnu-gcc >/dev/null && command -v aarch64-linux-gnu-g++ >/dev/null && \
+	     command -v qemu-aarch64-static >/dev/null; then \
+	  true; \
+	elif command -v apt-get >/dev/null; then \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "system-deps: installing $(SYSTEM_DEPS_APT)"; \
+	  $$SUDO apt-get update && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_DEPS_APT); \
+	else \
+	  echo "system-deps: no apt-get here; install an aarch64-linux-gnu gcc/g++ and qemu-aarch64-static" \
+	       "yourself (tests/test_arm.py skips without them)"; \
+	fi
+# --- end ARM issue ---
+
 # tunes afresh into out/demo_logs (the committed tuning_logs/ would make it a replay)
-demo: setup
+demo: setup system-deps
 	$(BIN)/sepgen tune-and-compile $(DEMO_WORKLOAD) --trials $(DEMO_TRIALS) --log-dir out/demo_logs --out out/demo
 	$(BIN)/python examples/demo_torch.py out/demo
 
-test: setup
+test: setup system-deps
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS) tests
 
 bench: setup

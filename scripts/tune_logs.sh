@@ -10,7 +10,7 @@ PEER_SUITES=${*:-dw-mobilenet}
 SEPGEN=.venv/bin/sepgen
 for wl in $($SEPGEN workloads | awk '{print $1}'); do
   echo "== $wl"
-  $SEPGEN tune-and-compile "$wl" --trials "$TRIALS" --out "out/tuned/$wl" --reps 20
+  $SEPGEN tune-and-compile "$wl" --trials "$TRIALS" --out "out/tuned/$wl" --reps 20 --roofline-stop 0 --patience 0
 done
 for suite in $PEER_SUITES; do
   echo "== MetaSchedule peers: $suite"

@@ -55,7 +55,7 @@ def make_spec(weight: np.ndarray, input_shape, bias=None, stride=1, padding=0, d
 
 def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1, groups=1, target="host",
                  tolerance: float = 0.0, trials: int = 0, log_dir=None, dtype: Optional[str] = None,
-                 seed: int = 0, progress: bool = False, plan=None):
+                 seed: int = 0, progress: bool = False, plan=None, tune_options=None):
     """Compile ``F.conv{1,2,3}d(x, weight, bias, stride, padding, dilation, groups)`` for ``input_shape``.
 
     The weight's rank is analysed and the cheapest plan within ``tolerance``
@@ -96,9 +96,10 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
         if log is not None:   # plan times measured by earlier tuning runs outrank predictions
             model = model.with_measurements(log.read_plan_times(spec, tgt))
         plan, candidates = choose_plan(spec, w64, b64, tolerance=float(tolerance), cost_model=model)
-    op = _build_plan(spec, plan, tgt, trials, log, seed, progress)
+    opts = tune_options
+    op = _build_plan(spec, plan, tgt, trials, log, seed, progress, opts)
     if trials > 0 and candidates:
-        op = _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress)
+        op = _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress, opts)
     for n in op.notes:
         warnings.warn(n, stacklevel=2)
     return op
@@ -108,7 +109,7 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
 REVISIT_FACTOR = 3.0
 
 
-def _build_plan(spec, plan, tgt, trials, log, seed, progress):
+def _build_plan(spec, plan, tgt, trials, log, seed, progress, opts=None):
     from .build import build_module, schedule_plan
     from .runtime import CompiledConv
 
@@ -117,14 +118,15 @@ def _build_plan(spec, plan, tgt, trials, log, seed, progress):
     if log is not None:
         from .tune import tune_plan
 
-        replay, notes = tune_plan(plan, tgt, trials=trials, log_dir=log.root, seed=seed, progress=progress)
+        replay, notes = tune_plan(plan, tgt, trials=trials, log_dir=log.root, seed=seed, progress=progress,
+                                  opts=opts)
     scheduled = schedule_plan(plan, tgt, replay)
     ex = build_module(scheduled, tgt)
     sources = {s.index: s.source for s in scheduled}
     return CompiledConv(spec, plan, tgt, ex.mod if ex is not None else None, sources, tuple(notes))
 
 
-def _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress):
+def _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress, opts=None):
     """Tune close rivals of the chosen plan too, measure all, keep the fastest, remember the times."""
     import sys
 
@@ -142,7 +144,7 @@ def _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress)
         if progress:
             print(f"  revisiting the plan choice: tuning the rival {' -> '.join(c.plan.kinds)} "
                   f"(predicted {c.predicted_us:.0f} us vs {chosen.predicted_us:.0f} us)", file=sys.stderr, flush=True)
-        rop = _build_plan(op.spec, c.plan, tgt, trials, log, seed, progress)
+        rop = _build_plan(op.spec, c.plan, tgt, trials, log, seed, progress, opts)
         timed.append((rop.benchmark(reps=30), rop))
     log.write_plan_times(op.spec, tgt, {plan_key(o.plan): us for us, o in timed})
     best_us, best = min(timed, key=lambda t: t[0])

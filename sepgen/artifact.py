@@ -5,6 +5,9 @@ Layout::
     DIR/manifest.json   spec, plan, target, argument shapes/dtypes, sha256 of every file, versions
     DIR/kernels.so      the compiled module (absent when the plan has no TVM stage)
     DIR/params.npz      the plan's parameter arrays (numeric .npy inside a zip; loaded without pickle)
+    DIR/kernels.cu      (CUDA targets) the CUDA C of the kernels
+    DIR/kernels.fatbin  (CUDA targets) SASS for sm_80, sm_90 and the target's arch; kernels.so embeds it,
+                        so the artifact loads on a GPU machine without nvcc (see sepgen.cuda)
 
 :func:`load_artifact` validates the manifest, checks every file's sha256
 *before* loading anything, and refuses an artifact built for another
@@ -30,6 +33,7 @@ FORMAT = "sepgen-artifact"
 FORMAT_VERSION = 1
 MODULE_FILE = "kernels.so"
 PARAMS_FILE = "params.npz"
+CUDA_FILES = ("kernels.cu", "kernels.fatbin")   # CUDA issue: CUDA source and fatbin of a CUDA artifact
 MANIFEST = "manifest.json"
 
 
@@ -58,6 +62,16 @@ def save_artifact(op, path) -> Path:
             else:
                 op.module.export_library(str(tmp / MODULE_FILE), **op.export_options())
             files[MODULE_FILE] = sha256_file(tmp / MODULE_FILE)
+        # --- CUDA issue: the CUDA source and the fatbin beside the library (which embeds the fatbin) ---
+        cuda_entry = None
+        if op.target.family == "cuda" and op.module is not None:
+            from .cuda import artifact_files
+
+            extra, cuda_entry = artifact_files(op)
+            for name, data in extra.items():
+                (tmp / name).write_bytes(data)
+                files[name] = sha256_file(tmp / name)
+        # --- end CUDA issue ---
         np.savez(tmp / PARAMS_FILE, **{k: np.asarray(v) for k, v in op.plan.params.items()})
         files[PARAMS_FILE] = sha256_file(tmp / PARAMS_FILE)
         args = []
@@ -73,6 +87,8 @@ def save_artifact(op, path) -> Path:
             "input_shape": list(op.spec.input_shape), "output_shape": list(op.spec.output_shape),
             "dtype": op.spec.dtype, "stages": args, "files": files, "notes": list(op.notes),
         }
+        if cuda_entry:  # CUDA issue: archs of the fatbin, toolkit, file names
+            manifest["cuda"] = cuda_entry
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         if path.exists():
             _check_destination(path)
@@ -126,7 +142,7 @@ def validate_manifest(m, where="manifest") -> None:
     for key, typ in schema.items():
         _require(isinstance(m.get(key), typ), f"{where}: field {key!r} is missing or not a {typ.__name__}")
     for name, digest in m["files"].items():
-        _require(isinstance(name, str) and name in (MODULE_FILE, PARAMS_FILE),
+        _require(isinstance(name, str) and name in (MODULE_FILE, PARAMS_FILE, *CUDA_FILES),  # CUDA issue
                  f"{where}: unexpected file entry {name!r}")
         _require(isinstance(digest, str) and len(digest) == 64, f"{where}: bad sha256 for {name!r}")
     _require(PARAMS_FILE in m["files"], f"{where}: no {PARAMS_FILE} entry")
@@ -157,8 +173,12 @@ def load_artifact(path):
                                 f"(expected {digest[:12]}..., found {got[:12]}...); refusing to load a modified artifact")
     t = m["target"]
     host = _host_arch()
+    # --- ARM issue: say where an aarch64 artifact runs ---
+    hint = (f"; run it on an aarch64 machine, or here under QEMU with sepgen.arm.run_under_qemu({str(path)!r}, x)"
+            if t["arch"] == "aarch64" else "")
+    # --- end ARM issue ---
     _require(t["arch"] in (host, "cuda"),
-             f"{path} was compiled for {t['arch']} ({t['name']}); this machine is {host}")
+             f"{path} was compiled for {t['arch']} ({t['name']}); this machine is {host}{hint}")
     try:
         target = TargetPreset(t["name"], t["family"], t["arch"], mcpu=str(t.get("mcpu", "")),
                               mtriple=str(t.get("mtriple", "")), mattr=tuple(str(a) for a in t.get("mattr", ())),
@@ -187,6 +207,12 @@ def load_artifact(path):
     if MODULE_FILE in m["files"]:
         import tvm
 
+        # --- CUDA issue: CUDA kernels load only where there is a GPU (no toolkit needed: fatbin embedded) ---
+        if t["family"] == "cuda":
+            from .cuda import check_loadable
+
+            check_loadable(m, path)
+        # --- end CUDA issue ---
         try:
             module = tvm.runtime.load_module(str(path / MODULE_FILE))
         except Exception as e:
@@ -202,4 +228,8 @@ def load_artifact(path):
     except SepgenError as e:   # e.g. the manifest's plan names a stage the library lacks
         raise ArtifactError(f"{path}: {e}") from None
     op._module_bytes = module_bytes
+    # --- CUDA issue: keep the CUDA files so that the loaded op saves the same artifact ---
+    if t["family"] == "cuda" and isinstance(m.get("cuda"), dict):
+        op._cuda_files = ({n: (path / n).read_bytes() for n in CUDA_FILES if n in m["files"]}, dict(m["cuda"]))
+    # --- end CUDA issue ---
     return op

@@ -80,6 +80,12 @@ def build_module(scheduled: list[ScheduledStage], target: TargetPreset):
         sym = stage_symbol(s.index)
         funcs[sym] = s.func.with_attr("global_symbol", sym)
     mod = tvm.IRModule(funcs)
+    # --- CUDA issue: CUDA_PATH for TVM; on a GPU machine, a kernel compiler for TVM's build-time JIT ---
+    if target.family == "cuda":
+        from .cuda import prepare_build
+
+        prepare_build(target)
+    # --- end CUDA issue ---
     try:
         return tvm.compile(mod, target=target.to_tvm())
     except Exception as e:

@@ -195,9 +195,34 @@ def _compile(args, trials: int):
 
     log_dir = args.log_dir or default_log_root()
     t0 = time.time()
-    op = compile_conv(w, bias=b, target=args.target, tolerance=args.tolerance, trials=trials,
-                      log_dir=log_dir, dtype=args.dtype, seed=getattr(args, "seed", 0), progress=True, **kw)
+    # --- ARM issue: --rpc-tracker/--rpc-key: candidates are measured on the device's RPC server ---
+    from .errors import TargetError
+    from .remote import RPCOptions, measure_on
+
+    rpc = None
+    if getattr(args, "rpc_tracker", None) or getattr(args, "rpc_key", None):
+        if not getattr(args, "rpc_tracker", None):
+            raise TargetError("--rpc-key needs --rpc-tracker HOST:PORT")
+        rpc = RPCOptions.parse(args.rpc_tracker, args.rpc_key, session_timeout_sec=args.rpc_timeout)
+        print(f"measuring on {rpc.describe()}", flush=True)
+    with measure_on(rpc):
+        op = compile_conv(w, bias=b, target=args.target, tolerance=args.tolerance, trials=trials,
+                          log_dir=log_dir, dtype=args.dtype, seed=getattr(args, "seed", 0), progress=True, **kw)
+    # --- end ARM issue ---
     return op, w, b, kw, label, time.time() - t0
+
+
+def _save(op, out: Path) -> None:
+    """``op.save(out)``; for a macOS target (no dylib linker here) the Mach-O object and what to do with it."""
+    # --- ARM issue ---
+    from .cross import darwin_message, host_os, is_foreign, target_os, write_object
+    from .errors import TargetError
+
+    if is_foreign(op.target) and target_os(op.target) == "darwin" and host_os() != "darwin":
+        obj = write_object(op, Path(f"{out}.{op.target.name}.o"))
+        raise TargetError(f"wrote the kernels' Mach-O object to {obj}, but no artifact: {darwin_message(op.target)}")
+    # --- end ARM issue ---
+    op.save(out)
 
 
 def cmd_compile(args) -> int:
@@ -206,7 +231,7 @@ def cmd_compile(args) -> int:
     for i, src in sorted(op.sources.items()):
         print(f"  stage {i}: {src}")
     out = Path(args.out or f"out/{label}")
-    op.save(out)
+    _save(op, out)   # ARM issue: was op.save(out)
     print(f"artifact: {out}  (load with sepgen.load({str(out)!r}))  built in {secs:.1f}s")
     return 0
 
@@ -219,7 +244,7 @@ def cmd_tune_and_compile(args) -> int:
     op, w, b, kw, label, secs = _compile(args, trials=args.trials)
     print(op.plan.summary())
     out = Path(args.out or f"out/{label}")
-    op.save(out)
+    _save(op, out)   # ARM issue: was op.save(out)
     if op.target.is_native:
         import torch
 
@@ -291,6 +316,22 @@ def build_parser() -> argparse.ArgumentParser:
             c.add_argument("--trials", type=int, default=64, help="MetaSchedule trials per stage (default 64)")
             c.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
             c.add_argument("--reps", type=int, default=50, help="timing repetitions for the final comparison")
+            c.add_argument("--batch", type=int, default=16,
+                           help="candidates measured per batch (a killed run loses at most one batch)")
+            c.add_argument("--roofline-stop", type=float, default=0.9, metavar="FRACTION",
+                           help="stop a stage once it reaches this fraction of its roofline (0: never)")
+            c.add_argument("--patience", type=int, default=4,
+                           help="stop a stage after this many batches without improvement (0: never)")
+            c.add_argument("--strict", action="store_true",
+                           help="stop at the first candidate that fails to build or run (debugging)")
+            # --- ARM issue: measuring on another machine (docs/arm.md) ---
+            c.add_argument("--rpc-tracker", default=None, metavar="HOST:PORT",
+                           help="measure candidates on TVM RPC servers registered at this tracker (e.g. a "
+                                "Raspberry Pi running python -m tvm.exec.rpc_server --tracker HOST:PORT --key KEY)")
+            c.add_argument("--rpc-key", default=None, metavar="KEY", help="the device key of the RPC servers")
+            c.add_argument("--rpc-timeout", type=int, default=60, metavar="SEC",
+                           help="time limit of one measurement session (default 60)")
+            # --- end ARM issue ---
         c.set_defaults(fn=fn)
 
     w = sub.add_parser("workloads", help="list the named workloads")

@@ -122,10 +122,21 @@ class CompiledConv:
         self._dtype = _torch_dtype(spec.dtype)
         self._params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v).astype(spec.dtype, copy=False)))
                         for k, v in plan.params.items()}
+        # --- CUDA issue: parameters live on the GPU (where there is one; without, calls are refused) ---
+        if target.family == "cuda" and torch.cuda.is_available():
+            self._params = {k: v.to("cuda") for k, v in self._params.items()}
+        # --- end CUDA issue ---
         self._calls = []
+        # --- ARM issue: an op compiled for a foreign CPU (sepgen.cross) is saved, never called here ---
+        from .cross import is_foreign
+
+        self._foreign = is_foreign(target)
+        # --- end ARM issue ---
         for i, st in enumerate(plan.stages):
             if isinstance(st, FFTConv):
                 self._calls.append(("fft", st, None, None))
+            elif self._foreign:   # ARM issue: its functions cannot be looked up (nor run) on this machine
+                self._calls.append(("tvm", st, None, [self._params[p] for p in stage_param_names(st)]))
             else:
                 fn = None
                 if module is not None:
@@ -142,6 +153,13 @@ class CompiledConv:
     def check_input(self, x):
         import torch
 
+        # --- ARM issue ---
+        if self._foreign:
+            from .cross import foreign_call_error
+            from .errors import TargetError
+
+            raise TargetError(foreign_call_error(self.target))
+        # --- end ARM issue ---
         if not isinstance(x, torch.Tensor):
             raise TensorError(f"input must be a torch.Tensor, got {type(x).__name__}")
         if tuple(x.shape) != self.spec.input_shape:
@@ -182,7 +200,7 @@ class CompiledConv:
             if last and out is not None:
                 y = dst
             else:
-                y = _aligned_empty(st.out_shape, self._dtype)
+                y = _aligned_empty(st.out_shape, self._dtype, cur.device)  # CUDA issue: on the input's device
             fn(cur, *params, y)
             cur = y
         if out is not None and cur is not out:
@@ -225,20 +243,36 @@ class CompiledConv:
 
         import torch
 
+        # --- CUDA issue: inputs on the kernel's device; wait for the GPU around each call ---
+        cuda = self._device_type() == "cuda"
+        sync = torch.cuda.synchronize if cuda else (lambda: None)
         if x is None:
-            x = torch.randn(self.spec.input_shape, dtype=self._dtype)
+            x = torch.randn(self.spec.input_shape, dtype=self._dtype, device=self._device_type())
         for _ in range(warmup):
             self(x)
+        sync()
         ts = []
         for _ in range(reps):
             t0 = time.perf_counter()
             self(x)
+            sync()
             ts.append(time.perf_counter() - t0)
+        # --- end CUDA issue ---
         return float(np.median(ts) * 1e6)
 
     def export_options(self) -> dict:
         """Keyword arguments for ``export_library`` (a cross compiler for foreign targets)."""
-        return {}
+        # --- CUDA issue: embed a fatbin (sm_80 + sm_90 + the target's arch) instead of CUDA source ---
+        if self.target.family == "cuda":
+            from .cuda import export_options as cuda_export_options
+
+            return cuda_export_options(self.target)
+        # --- end CUDA issue ---
+        # --- ARM issue: aarch64-linux-gnu-g++ for aarch64 Linux presets; a clear error for macOS dylibs ---
+        from .cross import export_options
+
+        return export_options(self.target)
+        # --- end ARM issue ---
 
     def save(self, path) -> None:
         from .artifact import save_artifact

@@ -35,6 +35,12 @@ class TargetPreset:
 
         if self.tag:
             return tvm.target.Target(self.tag)
+        # --- CUDA issue: a CUDA preset without a tag (a GPU TVM has no tag for) ---
+        if self.family == "cuda":
+            from .cuda import generic_tvm_target
+
+            return generic_tvm_target(self.mcpu or "sm_80")
+        # --- end CUDA issue ---
         cfg: dict = {"kind": "llvm", "num-cores": int(self.num_cores)}
         if self.mcpu:
             cfg["mcpu"] = self.mcpu
@@ -46,6 +52,10 @@ class TargetPreset:
 
     def key(self) -> str:
         """Directory name under tuning_logs/: everything about the target that invalidates a schedule."""
+        # --- CUDA issue: GPU schedules depend on the compute capability only (cuda-sm_80, cuda-sm_90) ---
+        if self.family == "cuda":
+            return f"cuda-{self.mcpu or 'generic'}"
+        # --- end CUDA issue ---
         parts = [self.arch, self.mcpu or "generic", f"{self.num_cores}c"]
         if self.mattr:
             parts.append("".join(a.strip("+") for a in self.mattr))
@@ -111,11 +121,30 @@ def _static_presets() -> dict[str, TargetPreset]:
     }
 
 
-PRESETS_EXTRA: dict[str, TargetPreset] = {}   # other target families register here
+# --- CUDA issue: PRESETS_EXTRA values may be resolved lazily (_extra, preset_names, get_target) ---
+# Other target families register here: a preset, or a function returning one that raises
+# TargetError where the target cannot be used (e.g. "cuda", the local GPU, on a machine without).
+PRESETS_EXTRA: dict = {}
+
+
+def _extra(name: str) -> TargetPreset:
+    p = PRESETS_EXTRA[name]
+    return p if isinstance(p, TargetPreset) else p()
 
 
 def preset_names() -> list[str]:
-    return ["host", *_static_presets(), *PRESETS_EXTRA]
+    """Presets usable here (a lazily resolved preset is listed only where it resolves)."""
+    names = ["host", *_static_presets()]
+    for name, p in PRESETS_EXTRA.items():
+        if isinstance(p, TargetPreset):
+            names.append(name)
+        else:
+            try:
+                p()
+                names.append(name)
+            except TargetError:
+                pass
+    return names
 
 
 def get_target(target) -> TargetPreset:
@@ -126,7 +155,19 @@ def get_target(target) -> TargetPreset:
         raise TargetError(f"target must be a preset name, got {target!r}")
     if target == "host":
         return host_preset()
-    presets = {**_static_presets(), **PRESETS_EXTRA}
-    if target in presets:
-        return presets[target]
+    static = _static_presets()
+    if target in static:
+        return static[target]
+    if target in PRESETS_EXTRA:
+        return _extra(target)
     raise TargetError(f"unknown target {target!r}; known presets: {', '.join(preset_names())}")
+# --- end CUDA issue (lazy presets) ---
+
+
+# --- CUDA issue: sepgen.cuda registers the CUDA presets (cuda-sm80, cuda-sm90, cuda) when imported ---
+from . import cuda as _cuda  # noqa: E402,F401  (after PRESETS_EXTRA exists; sepgen.cuda imports no TVM at import)
+# --- end CUDA issue ---
+
+# --- ARM issue: sepgen.arm registers the aarch64 presets (aarch64, cortex-a53/a72/a76, neoverse-n1/v1, apple-m1) ---
+from . import arm as _arm  # noqa: E402,F401  (after PRESETS_EXTRA exists; sepgen.arm imports no TVM at import)
+# --- end ARM issue ---

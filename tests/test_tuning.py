@@ -67,7 +67,7 @@ def _build_from_log(root, st, dtype="float32"):
 
 def test_tuning_writes_a_replayable_log(tuned_log):
     root, st, res = tuned_log
-    assert res.trials_run == 8
+    assert res.trials_run == 7   # the template's defaults are the first of the 8 records
     assert res.best_us is not None and res.best_us > 0
     d = LogDir(root).stage_dir(stage_workload(st, "float32"), HOST)
     meta = json.loads((d / META_FILE).read_text())
@@ -152,15 +152,10 @@ def test_committed_logs_replay_correctly_and_deterministically(d, tmp_path):
     ex = build_module(scheduled, HOST)
     op = sepgen.runtime.CompiledConv(plan.spec, plan, HOST, ex.mod, {})
     x = torch.randn(plan.spec.input_shape)
-    got = op(x)
-    ref = _ref_stage(st, x, torch.from_numpy(plan.params[st.weight])) if hasattr(st, "geom") else None
-    if ref is None:
-        from sepgen.reference import run_plan_torch
+    from sepgen.reference import run_plan_torch
 
-        ref = run_plan_torch(plan, x)
-    elif st.bias:
-        ref = ref + torch.from_numpy(plan.params[st.bias]).reshape(1, -1, *([1] * st.geom.ndim))
-    err = float((got - ref).abs().max() / ref.abs().max())
+    ref = run_plan_torch(plan, x)
+    err = float((op(x) - ref).abs().max() / ref.abs().max())
     assert err < 1e-4
     # byte-identical rebuild
     ex2 = build_module(_build_from_log(d.parent.parent, st, meta["dtype"])[1], HOST)

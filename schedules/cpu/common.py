@@ -47,7 +47,7 @@ def has_block(sch, name: str) -> bool:
 def unroll_knob(sch, knobs: Knobs, default_index: int = 1) -> None:
     """Explicit-unroll depth of the root block, applied by MetaSchedule's postprocessor."""
     root = sch.get_sblock("root")
-    v = knobs.choice([0, 16, 64, 512], default_index)
+    v = knobs.choice([0, 16, 64], default_index)
     if knobs.tune:
         sch.annotate(root, "meta_schedule.unroll_explicit", v)
 
@@ -79,10 +79,10 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
     vec = best_divisor(w_ext, d.vec_lanes, prefer_multiple_of=8 if w_ext % 8 == 0 else 1)
     wo, wi = knobs.split(w_loop, w_ext, [vec], max_innermost=64)
     oc = best_divisor(g.out_channels, d.oc_tile)
-    oo, oi = knobs.split(o_loop, g.out_channels, [oc], max_innermost=16)
+    oo, oi = knobs.split(o_loop, g.out_channels, [oc], max_innermost=8)
     if h_loop is not None:
         rt = best_divisor(h_ext, d.row_tile)
-        ho, hi = knobs.split(h_loop, h_ext, [rt], max_innermost=16)
+        ho, hi = knobs.split(h_loop, h_ext, [rt], max_innermost=8)
         outer = [n_loop, oo, *outer_sp, ho] if d.parallel_channels else [n_loop, *outer_sp, ho, oo]
         if d.reduce_inside:
             sch.reorder(*outer, wo, oi, hi, *red, wi)
