@@ -205,9 +205,17 @@ def _compile(args, trials: int):
             raise TargetError("--rpc-key needs --rpc-tracker HOST:PORT")
         rpc = RPCOptions.parse(args.rpc_tracker, args.rpc_key, session_timeout_sec=args.rpc_timeout)
         print(f"measuring on {rpc.describe()}", flush=True)
+    opts = None
+    if trials > 0:
+        from .tune import TuneOptions
+
+        opts = TuneOptions(trials=trials, seed=args.seed, progress=True, batch=args.batch,
+                           roofline_fraction=args.roofline_stop if args.roofline_stop > 0 else float("inf"),
+                           patience=args.patience if args.patience > 0 else 10**9, strict=args.strict, rpc=rpc)
     with measure_on(rpc):
         op = compile_conv(w, bias=b, target=args.target, tolerance=args.tolerance, trials=trials,
-                          log_dir=log_dir, dtype=args.dtype, seed=getattr(args, "seed", 0), progress=True, **kw)
+                          log_dir=log_dir, dtype=args.dtype, seed=getattr(args, "seed", 0), progress=True,
+                          tune_options=opts, **kw)
     # --- end ARM issue ---
     return op, w, b, kw, label, time.time() - t0
 

@@ -53,10 +53,22 @@ def _ref_stage(st, x, w):
     return conv(F.pad(x, flat), w, None, g.stride, 0, g.dilation, g.groups)
 
 
+def _carrier_spec(st, dtype):
+    """A ConvSpec with the stage's input and output shapes (chains: each axis's one active part)."""
+    parts = getattr(st, "parts", (st,))
+    nd = len(st.in_shape) - 2
+    k, s_, pad, dil = [], [], [], []
+    for ax in range(nd):
+        active = [p.geom for p in parts if p.geom.kernel[ax] > 1 or p.geom.stride[ax] > 1
+                  or p.geom.padding[ax] != (0, 0)]
+        g = active[0] if active else parts[0].geom
+        k.append(g.kernel[ax]), s_.append(g.stride[ax]), pad.append(g.padding[ax]), dil.append(g.dilation[ax])
+    return sepgen.ConvSpec.create(st.in_shape, (st.out_shape[1], st.in_shape[1], *k), stride=tuple(s_),
+                                  padding=tuple(pad), dilation=tuple(dil), dtype=dtype)
+
+
 def _build_from_log(root, st, dtype="float32"):
-    spec = sepgen.ConvSpec.create(st.in_shape, st.geom.weight_shape, stride=st.geom.stride,
-                                  padding=st.geom.padding, dilation=st.geom.dilation, groups=st.geom.groups,
-                                  dtype=dtype)
+    spec = _carrier_spec(st, dtype)
     rng = np.random.default_rng(0)
     params = {p: rng.standard_normal(s).astype(dtype) for p, s in st.param_shapes().items()}
     plan = Plan(spec, (st,), params)
@@ -150,7 +162,9 @@ def test_committed_logs_replay_correctly_and_deterministically(d, tmp_path):
     plan, scheduled, notes = _build_from_log(d.parent.parent, st, meta["dtype"])
     assert notes == [] and scheduled[0].source.startswith("tuned:")
     ex = build_module(scheduled, HOST)
-    op = sepgen.runtime.CompiledConv(plan.spec, plan, HOST, ex.mod, {})
+    from sepgen.runtime import CompiledConv
+
+    op = CompiledConv(plan.spec, plan, HOST, ex.mod, {})
     x = torch.randn(plan.spec.input_shape)
     from sepgen.reference import run_plan_torch
 
@@ -223,3 +237,38 @@ def test_plan_choice_is_revisited_with_measured_times(tmp_path):
     x = torch.randn(1, 8, 16, 16)
     ref = F.conv2d(x, torch.from_numpy(w), None, 1, 1, 1, 8)
     assert float((again(x) - ref).abs().max() / ref.abs().max()) < 1e-4
+
+
+@pytest.mark.slow
+def test_two_tuners_on_one_log_take_turns(tmp_path):
+    """Two processes tuning the same workload into the same log: no corrupt or duplicated records."""
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from sepgen.logs import LogDir
+from sepgen.targets import get_target
+from sepgen.tune import TuneOptions, tune_stage
+from sepgen.stages import DepthwiseConv, Geometry
+st = DepthwiseConv("conv", Geometry((1, 16, 20, 24), 16, (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 16), "w", None)
+r = tune_stage(0, st, "float32", get_target("host"), LogDir({str(tmp_path)!r}),
+               TuneOptions(trials=8, batch=4, seed=int(sys.argv[1]), progress=True, roofline_fraction=10.0,
+                           patience=100))
+print("RESULT", r.trials_run)
+"""
+    path = tmp_path / "run.py"
+    path.write_text(script)
+    procs = [subprocess.Popen([sys.executable, str(path), str(seed)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True) for seed in (1, 2)]
+    outs = [p.communicate(timeout=400)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    ran = sorted(int(o.split("RESULT")[1].split()[0]) for o in outs)
+    rec = LogDir(tmp_path).stage_dir(stage_workload(_small_stage(), "float32"), HOST) / RECORD_FILE
+    chk = check_records(rec)
+    assert chk.bad == [] and chk.good == 8, (chk, outs)
+    # one tuner filled the log; the other waited for the lock, then found nothing left to do
+    assert ran == [0, 7], outs
+    assert any("another tuner holds" in o for o in outs)
+    decisions = [json.dumps(json.loads(ln)[1][0][1]) for ln in rec.read_text().splitlines() if ln.strip()]
+    assert len(decisions) == len(set(decisions))
+    wl_lines = [ln for ln in (rec.parent / "database_workload.json").read_text().splitlines() if ln.strip()]
+    assert len(wl_lines) == 1
