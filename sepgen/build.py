@@ -6,7 +6,7 @@ the runtime computes them with an FFT library (``torch.fft``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 from .errors import BuildError

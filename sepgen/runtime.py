@@ -7,7 +7,6 @@ through ``torch.fft``.
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import numpy as np
 
@@ -175,8 +174,6 @@ class CompiledConv:
         return _aligned(x)
 
     def __call__(self, x, out=None):
-        import torch
-
         xin = self.check_input(x)
         if out is not None:
             self._check_out(out, x)   # aliasing is judged against the caller's tensor, not a copy

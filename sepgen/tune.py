@@ -16,14 +16,12 @@ records go to a tuning log (see :mod:`sepgen.logs`), one directory per
 """
 from __future__ import annotations
 
-import math
 import sys
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Optional
 
-from .errors import BuildError, LogError
+from .errors import BuildError
 from .logs import LogDir, StageLock, StageWorkload, default_log_root, stage_workload
 from .stages import FFTConv, Plan, Stage
 from .targets import TargetPreset

@@ -362,7 +362,7 @@ def _weight(case):
                 D = D * rng.standard_normal(shape)
         P = rng.standard_normal((cout, cin_g))
         Dg = D.reshape(g, cin_g, *kernel)
-        w = np.concatenate([P[gi * cout_g:(gi + 1) * cout_g, :, *([None] * len(kernel))] * Dg[gi][None]
+        w = np.concatenate([P[(slice(gi * cout_g, (gi + 1) * cout_g), slice(None), *([None] * len(kernel)))] * Dg[gi][None]
                             for gi in range(g)])
     elif s == "lowrank" and len(kernel) == 2:   # Jaderberg rank 1 per group
         w = np.concatenate([np.einsum("ih,ow->oihw", rng.standard_normal((cin_g, kernel[0])),

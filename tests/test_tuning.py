@@ -6,7 +6,6 @@ torch.nn.functional, and rebuilt twice to check the module is byte-identical.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -42,15 +41,6 @@ def tuned_log(tmp_path_factory):
     st = _small_stage()
     res = tune_stage(0, st, "float32", HOST, LogDir(root), TuneOptions(trials=8, batch=8, seed=0, progress=False))
     return root, st, res
-
-
-def _ref_stage(st, x, w):
-    g = st.geom
-    flat = []
-    for lo, hi in reversed(g.padding):
-        flat += [lo, hi]
-    conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[g.ndim]
-    return conv(F.pad(x, flat), w, None, g.stride, 0, g.dilation, g.groups)
 
 
 def _carrier_spec(st, dtype):
