@@ -25,12 +25,16 @@ setup: $(VENV)/.installed
 # --- ARM issue: the aarch64 cross toolchain and QEMU that tests/test_arm.py runs kernels with ---
 # Installed only when missing (apt-get; sudo only when not root).  SKIP_SYSTEM_DEPS=1 skips this step
 # (the aarch64 tests then skip, saying why).
-SYSTEM_DEPS_APT := gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static
-system-deps:
+# Then the guest of the emulated aarch64 RPC server (tests/test_qemu_rpc.py, sepgen.qemu_rpc): an arm64
+# Python 3.11 from Debian's .debs (apt-get download with a private apt configuration; the machine's apt
+# setup is not touched) and the aarch64 TVM runtime wheels, ~110 MB downloaded once into
+# ~/.cache/sepgen/ (or $SEPGEN_QEMU_GUEST).  If that fails (no network), the emulated-RPC tests skip.
+SYSTEM_DEPS_APT := gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static debian-archive-keyring
+system-deps: setup
 	@if [ -n "$(SKIP_SYSTEM_DEPS)" ]; then \
 	  echo "system-deps: skipped (SKIP_SYSTEM_DEPS)"; \
 	elif command -v aarch64-linux-gnu-gcc >/dev/null && command -v aarch64-linux-gnu-g++ >/dev/null && \
-	     command -v qemu-aarch64-static >/dev/null; then \
+	     command -v qemu-aarch64-static >/dev/null && [ -f /usr/share/keyrings/debian-archive-keyring.gpg ]; then \
 	  true; \
 	elif command -v apt-get >/dev/null; then \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -40,6 +44,11 @@ system-deps:
 	else \
 	  echo "system-deps: no apt-get here; install an aarch64-linux-gnu gcc/g++ and qemu-aarch64-static" \
 	       "yourself (tests/test_arm.py skips without them)"; \
+	fi
+	@if [ -z "$(SKIP_SYSTEM_DEPS)" ] && command -v qemu-aarch64-static >/dev/null && command -v apt-get >/dev/null; then \
+	  $(BIN)/python -m sepgen.qemu_rpc setup || \
+	    echo "system-deps: could not prepare the aarch64 guest of the emulated RPC server;" \
+	         "tests/test_qemu_rpc.py will skip (retry: $(BIN)/python -m sepgen.qemu_rpc setup)"; \
 	fi
 # --- end ARM issue ---
 

@@ -37,6 +37,13 @@ def load(path):
     return _l(path)
 
 
+def optimize(model, example_inputs, **kwargs):
+    """Optimize every convolution of a PyTorch model: see sepgen.modelopt.optimize."""
+    from .modelopt import optimize as _o
+
+    return _o(model, example_inputs, **kwargs)
+
+
 def analyze(*args, **kwargs):
     """Rank analysis of a weight: see sepgen.analysis.analyze."""
     from .analysis import analyze as _a
@@ -44,5 +51,5 @@ def analyze(*args, **kwargs):
     return _a(*args, **kwargs)
 
 
-__all__ = ["ConvSpec", "compile_conv", "load", "analyze", "SepgenError", "SpecError", "WeightError",
+__all__ = ["ConvSpec", "compile_conv", "load", "analyze", "optimize", "SepgenError", "SpecError", "WeightError",
            "TensorError", "TargetError", "PlanError", "LogError", "ArtifactError", "BuildError", "__version__"]

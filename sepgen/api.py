@@ -55,14 +55,16 @@ def make_spec(weight: np.ndarray, input_shape, bias=None, stride=1, padding=0, d
 
 def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1, groups=1, target="host",
                  tolerance: float = 0.0, trials: int = 0, log_dir=None, dtype: Optional[str] = None,
-                 seed: int = 0, progress: bool = False, plan=None, tune_options=None):
+                 seed: int = 0, progress: bool = False, plan=None, tune_options=None,
+                 activation: Optional[str] = None):
     """Compile ``F.conv{1,2,3}d(x, weight, bias, stride, padding, dilation, groups)`` for ``input_shape``.
 
     The weight's rank is analysed and the cheapest plan within ``tolerance``
     (relative weight error; 0 allows only exact rewrites) is compiled for
     ``target``.  With ``trials > 0`` each stage is tuned with MetaSchedule;
     with ``log_dir`` the best recorded schedules are replayed.  Returns a
-    :class:`sepgen.runtime.CompiledConv`: ``y = op(x)``.
+    :class:`sepgen.runtime.CompiledConv`: ``y = op(x)``.  ``activation`` ("relu",
+    "relu6", "silu") is applied to the output in the kernel's epilogue.
     """
     from .targets import get_target
 
@@ -96,6 +98,8 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
         if log is not None:   # plan times measured by earlier tuning runs outrank predictions
             model = model.with_measurements(log.read_plan_times(spec, tgt))
         plan, candidates = choose_plan(spec, w64, b64, tolerance=float(tolerance), cost_model=model)
+    if activation is not None or plan.activation is not None:
+        plan = plan.with_activation(activation)
     opts = tune_options
     op = _build_plan(spec, plan, tgt, trials, log, seed, progress, opts)
     if trials > 0 and candidates:
@@ -144,7 +148,8 @@ def _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress,
         if progress:
             print(f"  revisiting the plan choice: tuning the rival {' -> '.join(c.plan.kinds)} "
                   f"(predicted {c.predicted_us:.0f} us vs {chosen.predicted_us:.0f} us)", file=sys.stderr, flush=True)
-        rop = _build_plan(op.spec, c.plan, tgt, trials, log, seed, progress, opts)
+        rplan = c.plan.with_activation(op.plan.activation) if op.plan.activation else c.plan
+        rop = _build_plan(op.spec, rplan, tgt, trials, log, seed, progress, opts)
         timed.append((rop.benchmark(reps=30), rop))
     log.write_plan_times(op.spec, tgt, {plan_key(o.plan): us for us, o in timed})
     best_us, best = min(timed, key=lambda t: t[0])

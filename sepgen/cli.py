@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import SepgenError, WeightError
+from .errors import SepgenError, SpecError, WeightError
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -267,6 +267,60 @@ def cmd_tune_and_compile(args) -> int:
     return 0
 
 
+def cmd_optimize(args) -> int:
+    """Optimize a whole model: a torch.export program (.pt2) or an example network of sepgen.models."""
+    import torch
+
+    from .modelopt import optimize
+    from .models import EXAMPLES
+
+    src = args.model
+    if src in EXAMPLES:
+        ctor, shape = EXAMPLES[src]
+        torch.manual_seed(args.seed)
+        model = ctor().eval()
+        shape = tuple(args.input_shape) if args.input_shape else shape
+    else:
+        path = Path(src)
+        if not path.exists():
+            raise SpecError(f"{src}: no such file, and not an example model ({', '.join(EXAMPLES)})")
+        if not args.input_shape:
+            raise SpecError("--input-shape is required for a model file (e.g. --input-shape 1,3,224,224)")
+        shape = tuple(args.input_shape)
+        import logging
+
+        quiet = logging.getLogger("torch.export")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)   # torch logs a traceback before raising; the one-line error says it
+        try:
+            model = torch.export.load(str(path))
+        except Exception as e:   # noqa: BLE001 - whatever the file is, say what it is not
+            hint = " (TorchScript files are not supported: save the model with torch.export.save)" \
+                if path.suffix in (".pt", ".pth", ".ts") else ""
+            raise SpecError(f"{src}: not a torch.export program: {type(e).__name__}: {str(e)[:200]}{hint}") from None
+        finally:
+            quiet.setLevel(level)
+    x = torch.randn(shape)
+    print(f"sepgen optimize {src}: input {'x'.join(map(str, shape))}, target {args.target}, tolerance "
+          f"{args.tolerance:g}, {args.trials} trials per kernel", flush=True)
+    from .logs import default_log_root
+
+    _, report = optimize(model, x, target=args.target, tolerance=args.tolerance, trials=args.trials,
+                         log_dir=args.log_dir or default_log_root(), seed=args.seed, progress=True,
+                         max_rel_error=args.max_error, reps=args.reps)
+    print(report)
+    if args.report:
+        report.save(args.report)
+        print(f"report: {args.report}")
+    return 0
+
+
+def cmd_tradeoff(args) -> int:
+    from .tradeoff import report
+
+    return report(args)
+
+
 def cmd_workloads(args) -> int:
     from .workloads import WORKLOADS
 
@@ -331,7 +385,8 @@ def build_parser() -> argparse.ArgumentParser:
             c.add_argument("--patience", type=int, default=4,
                            help="stop a stage after this many batches without improvement (0: never)")
             c.add_argument("--strict", action="store_true",
-                           help="stop at the first candidate that fails to build or run (debugging)")
+                           help="stop at the first candidate that fails to build or run, or computes a wrong "
+                                "result (debugging)")
             # --- ARM issue: measuring on another machine (docs/arm.md) ---
             c.add_argument("--rpc-tracker", default=None, metavar="HOST:PORT",
                            help="measure candidates on TVM RPC servers registered at this tracker (e.g. a "
@@ -341,6 +396,36 @@ def build_parser() -> argparse.ArgumentParser:
                            help="time limit of one measurement session (default 60)")
             # --- end ARM issue ---
         c.set_defaults(fn=fn)
+
+    o = sub.add_parser("optimize", help="optimize every convolution of a model and report per layer")
+    o.add_argument("model", help="a torch.export program (.pt2, from torch.export.save) or an example network: "
+                                 "mobilenet_v1, mobilenet_v2, mbconv, dwunet, timeseries, hyperspectral, "
+                                 "gaussian2d, gaussian3d")
+    o.add_argument("--input-shape", type=_ints, default=None, help="example input shape, e.g. 1,3,224,224")
+    o.add_argument("--target", default="host", help="target preset (default host)")
+    o.add_argument("--tolerance", type=float, default=0.0,
+                   help="relative weight error a layer's factorization may have (default 0: exact only)")
+    o.add_argument("--max-error", type=float, default=None,
+                   help="fail when the model's output differs more than this (default 1e-4 when exact)")
+    o.add_argument("--trials", type=int, default=0, help="MetaSchedule trials per distinct kernel (default 0: "
+                                                          "replay the logs, else the templates' defaults)")
+    o.add_argument("--log-dir", default=None, help="tuning-log root (default: the repo's tuning_logs/)")
+    o.add_argument("--seed", type=int, default=0)
+    o.add_argument("--report", default=None, help="write the per-layer report here (JSON)")
+    o.add_argument("--reps", type=int, default=30,
+                   help="whole-model timing repetitions, each model (alternating blocks; medians)")
+    o.set_defaults(fn=cmd_optimize)
+
+    td = sub.add_parser("tradeoff", help="accuracy vs speed of lossy factorization on a CNN trained on real digits")
+    td.add_argument("--tolerances", default="0,0.05,0.1,0.2,0.3,0.45,0.6",
+                    help="relative weight-error budgets to try (comma-separated)")
+    td.add_argument("--epochs", type=int, default=12, help="training epochs of the original CNN")
+    td.add_argument("--finetune-epochs", type=int, default=2,
+                    help="fine-tune the factors of lossy settings this many epochs (0: no)")
+    td.add_argument("--seed", type=int, default=0)
+    td.add_argument("--reps", type=int, default=20, help="timed repetitions (median reported)")
+    td.add_argument("--json", default=None, help="write results here (plot and markdown table beside it)")
+    td.set_defaults(fn=cmd_tradeoff)
 
     w = sub.add_parser("workloads", help="list the named workloads")
     w.set_defaults(fn=cmd_workloads)
@@ -367,11 +452,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    # PyTorch's OpenMP threads spin between calls by default, which steals the cores from the
-    # kernels timed next to them; sleep instead (set before torch is imported).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command not in ("optimize", "tradeoff"):
+        # PyTorch's OpenMP threads spin between calls by default, which steals the cores from the
+        # kernels timed next to them; sleep instead (set before torch is imported).  Not for
+        # `optimize`: it times whole models in PyTorch's own default set-up, and the optimized model
+        # handles the two thread pools itself (sepgen.modelopt.OptimizedModel).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         return int(args.fn(args) or 0)
     except SepgenError as e:

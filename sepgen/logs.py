@@ -6,6 +6,7 @@ Layout::
         database_workload.json        MetaSchedule: the workload (structural hash + IRModule)
         database_tuning_record.json   MetaSchedule: one JSON line per measured candidate (trace + run secs)
         meta.json                     sepgen: versions, target, host fingerprint, seed, trials, date, best
+        failed_candidates.jsonl       sepgen: candidates that failed (build, run, timing, wrong result), why
 
 ``<target-key>`` names the architecture, CPU model, core count and features
 (``x86_64-znver4-2c``); ``<workload-key>`` names the stage kind, its shapes and
@@ -15,6 +16,12 @@ A record whose target, TVM version or workload does not match is reported as
 stale, never used silently.  Malformed lines (a run killed mid-write, a hand
 edit) are moved aside to ``database_tuning_record.rejected`` with their reason,
 so nothing is lost and nothing bad is replayed.
+
+A candidate that fails to build or run, reports an impossible time, or computes
+a wrong result (the best record is checked against the torch reference before
+it is used) is listed in ``failed_candidates.jsonl`` with its reason and the
+key of its scheduled module: replay skips it and a resumed search never
+measures it again.
 """
 from __future__ import annotations
 
@@ -35,12 +42,17 @@ from .version import __version__, tvm_version
 WORKLOAD_FILE = "database_workload.json"
 RECORD_FILE = "database_tuning_record.json"
 REJECTED_FILE = "database_tuning_record.rejected"
+FAILED_FILE = "failed_candidates.jsonl"
+WORKLOAD_REJECTED_FILE = "database_workload.rejected"
 META_FILE = "meta.json"
 META_FORMAT = "sepgen-tuning-log"
 
 
 def default_log_root() -> Path:
-    """``tuning_logs/`` of the source tree (where committed logs live)."""
+    """``$SEPGEN_LOG_DIR`` if set, else ``tuning_logs/`` of the source tree (where committed logs live)."""
+    env = os.environ.get("SEPGEN_LOG_DIR")
+    if env:
+        return Path(env)
     return Path(__file__).resolve().parent.parent / "tuning_logs"
 
 
@@ -159,6 +171,61 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _append_jsonl(path: Path, rows) -> None:
+    """Append JSON lines; a line cut short by a kill is closed first, so it never swallows the next one."""
+    data = b"".join(json.dumps(r, sort_keys=True).encode() + b"\n" for r in rows)
+    if not data:
+        return
+    with open(path, "ab") as f:
+        if f.tell() > 0:
+            with open(path, "rb") as r:
+                r.seek(-1, os.SEEK_END)
+                if r.read(1) != b"\n":
+                    data = b"\n" + data
+        f.write(data)
+
+
+def schedule_key(mod) -> str:
+    """The identity of a scheduled module (its structural hash; stable across processes)."""
+    import tvm_ffi
+
+    return f"{tvm_ffi.structural_hash(mod) & (2 ** 64 - 1):016x}"
+
+
+def record_module(wl: StageWorkload, trace):
+    """The scheduled IRModule a record's trace (a Trace or its JSON) produces on ``wl``."""
+    from tvm import s_tir
+
+    sch = s_tir.Schedule(wl.mod)
+    if isinstance(trace, list):
+        s_tir.schedule.Trace.apply_json_to_schedule(trace, sch)
+    else:
+        trace.apply_to_schedule(sch, remove_postproc=False)
+    return sch.mod
+
+
+def trace_json(trace):
+    """A Trace as plain JSON data (lists, str, numbers), as MetaSchedule writes it."""
+    def conv(o):
+        if o is None or isinstance(o, (bool, int, float, str)):
+            return o
+        if hasattr(o, "value"):
+            return o.value
+        if isinstance(o, (list, tuple)) or hasattr(o, "__iter__"):
+            return [conv(x) for x in o]
+        return str(o)
+
+    return conv(trace.as_json())
+
+
+@dataclass
+class RankedRecord:
+    us: float
+    key: str
+    mod: object            # scheduled IRModule
+    trace: object
+
+
 class StageLock:
     """An exclusive lock on one workload's log (``flock`` on ``.lock``): one tuner writes it at a time.
 
@@ -244,6 +311,101 @@ class LogDir:
             _atomic_write(path, b"\n".join(keep).decode("utf-8", "replace") + ("\n" if keep else ""))
         return chk
 
+    def clean_workloads(self, d: Path) -> list:
+        """Move workload lines that do not parse (a run killed while writing one) aside; returns them."""
+        path = d / WORKLOAD_FILE
+        if not path.exists():
+            return []
+        lines = path.read_bytes().splitlines()
+        bad = []
+        for i, ln in enumerate(lines, 1):
+            if not ln.strip():
+                continue
+            try:
+                obj = json.loads(ln.decode("utf-8"))
+                if not (isinstance(obj, list) and len(obj) == 2 and isinstance(obj[0], str)):
+                    bad.append((i, "not a [structural hash, module] pair"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                bad.append((i, f"not JSON ({getattr(e, 'msg', e)})"))
+        if bad:
+            nums = {n for n, _ in bad}
+            with open(d / WORKLOAD_REJECTED_FILE, "ab") as rej:
+                for n, why in bad:
+                    rej.write(json.dumps({"line": n, "reason": why, "bytes": len(lines[n - 1])}).encode() + b"\n")
+            keep = [ln for i, ln in enumerate(lines, 1) if i not in nums and ln.strip()]
+            _atomic_write(path, b"\n".join(keep).decode("utf-8", "replace") + ("\n" if keep else ""))
+        return bad
+
+    # ---- failed candidates ----------------------------------------------------------
+    def read_failed(self, d: Path) -> list:
+        """The entries of ``failed_candidates.jsonl`` (lines cut short by a kill are skipped)."""
+        out = []
+        try:
+            raw = (Path(d) / FAILED_FILE).read_bytes()
+        except OSError:
+            return out
+        for ln in raw.splitlines():
+            try:
+                e = json.loads(ln.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                continue
+            if isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("reason"), str):
+                out.append(e)
+        return out
+
+    def add_failed(self, d: Path, entries) -> None:
+        stamp = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        _append_jsonl(Path(d) / FAILED_FILE, [{"date": stamp, "tvm_version": tvm_version(), **e} for e in entries])
+
+    def wrong_result_keys(self, d: Path) -> set:
+        """Keys of records found to compute a wrong result: never replayed."""
+        return {e["key"] for e in self.read_failed(d) if e.get("kind") == "wrong-result"}
+
+    def failed_keys(self, d: Path) -> set:
+        """Keys of candidates that failed (to build, to run, or to compute the right result; a device outage
+        excepted): trials spent, never measured again."""
+        return {e["key"] for e in self.read_failed(d) if not e.get("retry")}
+
+    def set_aside_wrong(self, d: Path, wl: StageWorkload) -> int:
+        """Move records listed as computing a wrong result out of the database (to .rejected, with the
+        reason), so they neither seed a search nor get replayed.  Call it holding the :class:`StageLock`."""
+        wrong = {}
+        for e in self.read_failed(d):
+            if e.get("kind") == "wrong-result":
+                wrong[e["key"]] = e["reason"]
+        path = Path(d) / RECORD_FILE
+        if not wrong or not path.exists():
+            return 0
+        keep, moved = [], []
+        for ln in path.read_bytes().splitlines():
+            if not ln.strip():
+                continue
+            try:
+                key = schedule_key(record_module(wl, json.loads(ln.decode("utf-8"))[1][0]))
+            except Exception:  # noqa: BLE001 - not ours to judge here (clean_records does)
+                key = None
+            (moved if key in wrong else keep).append((ln, key))
+        if moved:
+            with open(Path(d) / REJECTED_FILE, "ab") as rej:
+                for ln, key in moved:
+                    rej.write(json.dumps({"key": key, "reason": wrong[key],
+                                          "text": ln.decode("utf-8", "replace")}).encode() + b"\n")
+            _atomic_write(path, b"\n".join(ln for ln, _ in keep).decode("utf-8", "replace") + ("\n" if keep else ""))
+        return len(moved)
+
+    def ranked(self, wl: StageWorkload, target, k: int = 16, db=None) -> list:
+        """Up to ``k`` records of ``wl``, fastest first, with their scheduled modules and keys."""
+        db = db or self.open_database(wl, target)
+        wk = db.commit_workload(wl.mod)
+        out = []
+        for rec in db.get_top_k(wk, k):
+            secs = [float(s) for s in rec.run_secs] if rec.run_secs is not None else []
+            if not secs or not all(math.isfinite(s) and 0 < s <= 3600 for s in secs):
+                continue
+            mod = record_module(wl, rec.trace)
+            out.append(RankedRecord(sorted(secs)[len(secs) // 2] * 1e6, schedule_key(mod), mod, rec.trace))
+        return out
+
     def count_records(self, wl: StageWorkload, target) -> int:
         return check_records(self.stage_dir(wl, target) / RECORD_FILE).good
 
@@ -263,7 +425,10 @@ class LogDir:
                     raise LogError(f"{d}: {why}; move it away or pass another --log-dir to tune afresh")
             else:
                 self.write_meta(wl, target, seed=None, trials=0, best_us=None)
+        self.clean_workloads(d)
         self.clean_records(d)
+        if create:   # the tuner, holding the lock
+            self.set_aside_wrong(d, wl)
         try:
             return ms.database.JSONDatabase(path_workload=str(d / WORKLOAD_FILE),
                                             path_tuning_record=str(d / RECORD_FILE),
@@ -286,11 +451,11 @@ class LogDir:
         chk = self.clean_records(d)
         if chk.good == 0 or chk.best_us is None:
             return ReplayResult(None, "", str(d))
-        db = self.open_database(wl, target)
-        sch = db.query_schedule(wl.mod, target=target.to_tvm(), workload_name="main")
-        if sch is None:
-            return ReplayResult(None, f"tuning log {d} has no record matching the workload", str(d))
-        return ReplayResult(sch.mod, "", str(d))
+        wrong = self.wrong_result_keys(d)
+        for r in self.ranked(wl, target):
+            if r.key not in wrong:
+                return ReplayResult(r.mod, "", str(d))
+        return ReplayResult(None, f"tuning log {d} has no usable record matching the workload", str(d))
 
     def _stale_elsewhere(self, wl: StageWorkload, target) -> str:
         """A log for the same stage shapes under another target key or hash is worth a word."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from .errors import LogError
 from .logs import (META_FILE, RECORD_FILE, WORKLOAD_FILE, LogDir, _atomic_write, check_records,
                    default_log_root)
+from .remote import EMULATION_LABEL, is_emulated_meta
 from .version import tvm_version
 
 
@@ -33,6 +34,8 @@ def run(args) -> int:
             chk = check_records(d / RECORD_FILE)
             m = _meta(d) or {}
             best = f"{chk.best_us:.1f} us" if chk.best_us else "-"
+            if chk.best_us and is_emulated_meta(m):
+                best += f" [{EMULATION_LABEL}]"
             print(f"{d.parent.name}/{d.name}  records={chk.good}  best={best}  trials={m.get('trials', '?')}"
                   f"  tvm={m.get('tvm_version', '?')}")
         print(f"{len(dirs)} workload log(s)")
@@ -45,6 +48,8 @@ def run(args) -> int:
             print(json.dumps(m, indent=2, sort_keys=True) if m else "  (no meta.json)")
             print(f"  records: {chk.good} good, {len(chk.bad)} malformed, best "
                   f"{chk.best_us:.1f} us" if chk.best_us else f"  records: {chk.good} good, {len(chk.bad)} malformed")
+            if is_emulated_meta(m):
+                print(f"  times measured under emulation: {EMULATION_LABEL}")
         return 0
     if args.action == "verify":
         bad_total = 0

@@ -7,7 +7,7 @@ named so that schedule templates can find them:
 
 * ``<part>_pad``  the zero-padded input of a conv part (when it pads),
 * ``<part>``      the convolution reduction of a part,
-* ``<part>_out``  the epilogue (bias add and/or cast to the storage dtype).
+* ``<part>_out``  the epilogue (bias add, activation, cast to the storage dtype).
 
 Chain stages put all their parts into one PrimFunc: the intermediates are
 internal buffers that a schedule may compute at a tile of the consumer (fusion).
@@ -81,17 +81,31 @@ def _conv_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dtype: str, out
         raise PlanError(f"part {name}: inconsistent output shape")
     acc = te.compute(out_shape, conv_fn, name=name)
     blocks["conv"].append(name)
-    if b is None and acc_dtype == out_dtype:
+    act = part.activation
+    if b is None and act is None and acc_dtype == out_dtype:
         return acc
-    if b is not None:
-        def epi(n, o, *idx):
-            return (acc[(n, o, *idx)] + b[o].astype(acc_dtype)).astype(out_dtype)
-    else:
-        def epi(n, o, *idx):
-            return acc[(n, o, *idx)].astype(out_dtype)
+
+    def epi(n, o, *idx):
+        v = acc[(n, o, *idx)]
+        if b is not None:
+            v = v + b[o].astype(acc_dtype)
+        return _activation(v, act, acc_dtype).astype(out_dtype)
     out = te.compute(out_shape, epi, name=f"{name}_out")
     blocks["out"].append(f"{name}_out")
     return out
+
+
+def _activation(v, act, dtype):
+    if act is None:
+        return v
+    zero = tirx.const(0, dtype)
+    if act == "relu":
+        return tirx.max(v, zero)
+    if act == "relu6":
+        return tirx.min(tirx.max(v, zero), tirx.const(6, dtype))
+    if act == "silu":
+        return v / (tirx.const(1, dtype) + tirx.exp(-v))
+    raise PlanError(f"no lowering for activation {act!r}")
 
 
 def lower_stage(stage: Stage, dtype: str) -> Lowered:

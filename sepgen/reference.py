@@ -20,7 +20,7 @@ import numpy as np
 from .errors import PlanError, TensorError
 from .stages import ChainStage, ConvStage, FFTConv, Plan, Stage
 
-__all__ = ["run_plan_torch", "run_stage_torch", "effective_weight", "weight_error", "conv_parts"]
+__all__ = ["run_plan_torch", "run_stage_torch", "apply_activation", "effective_weight", "weight_error", "conv_parts"]
 
 
 # ---------------------------------------------------------------------------
@@ -36,9 +36,13 @@ def conv_parts(stage: Stage) -> tuple[ConvStage, ...]:
     raise PlanError(f"stage {getattr(stage, 'name', stage)!r} of kind {stage.kind!r} is not a convolution")
 
 
-def _param(plan: Plan, name: str, like):
+def _param(plan: Plan, name: str, like, params=None):
     import torch
 
+    if params is not None and name in params:
+        t = params[name]
+        if isinstance(t, torch.Tensor):
+            return t.to(dtype=like.dtype, device=like.device)
     arr = plan.params.get(name)
     if arr is None:
         raise PlanError(f"plan lacks param {name!r}")
@@ -101,29 +105,49 @@ def _fft_conv_torch(stage: ConvStage, x, w, b):
     return y.contiguous()
 
 
-def run_stage_torch(plan: Plan, stage: Stage, x):
-    """Run one stage of ``plan`` on ``x`` (a torch tensor) and return its output."""
+def apply_activation(x, act: Optional[str]):
+    """The epilogue activation of a stage, in torch (see sepgen.stages.ACTIVATIONS)."""
+    import torch.nn.functional as F
+
+    if act is None:
+        return x
+    if act == "relu":
+        return F.relu(x)
+    if act == "relu6":
+        return F.relu6(x)
+    if act == "silu":
+        return F.silu(x)
+    raise PlanError(f"unknown activation {act!r}")
+
+
+def run_stage_torch(plan: Plan, stage: Stage, x, params=None):
+    """Run one stage of ``plan`` on ``x`` (a torch tensor) and return its output.
+
+    ``params`` (name -> tensor) overrides the plan's own parameter arrays (autograd uses it).
+    """
     if isinstance(stage, FFTConv):
-        w = _param(plan, stage.weight, x)
-        b = _param(plan, stage.bias, x) if stage.bias else None
-        return _fft_conv_torch(stage, x, w, b)
+        w = _param(plan, stage.weight, x, params)
+        b = _param(plan, stage.bias, x, params) if stage.bias else None
+        return apply_activation(_fft_conv_torch(stage, x, w, b), stage.activation)
     for part in conv_parts(stage):
         if tuple(x.shape) != tuple(part.in_shape):
             raise PlanError(f"part {part.name} reads {part.in_shape} but gets {tuple(x.shape)}")
-        w = _param(plan, part.weight, x)
-        b = _param(plan, part.bias, x) if part.bias else None
+        w = _param(plan, part.weight, x, params)
+        b = _param(plan, part.bias, x, params) if part.bias else None
         if isinstance(part, FFTConv):
             x = _fft_conv_torch(part, x, w, b)
         else:
             x = _conv_torch(part, x, w, b)
+        x = apply_activation(x, part.activation)
     return x
 
 
-def run_plan_torch(plan: Plan, x):
+def run_plan_torch(plan: Plan, x, params=None):
     """Execute ``plan`` on the torch tensor ``x`` and return the output tensor.
 
     float16 inputs are computed in float32 (CPU torch lacks some half kernels)
-    and cast back.  The result has the plan's spec output shape.
+    and cast back.  The result has the plan's spec output shape.  ``params``
+    (name -> tensor) overrides the plan's parameter arrays.
     """
     import torch
 
@@ -137,7 +161,7 @@ def run_plan_torch(plan: Plan, x):
     if x.dtype in (torch.float16, torch.bfloat16):
         x = x.to(torch.float32)
     for stage in plan.stages:
-        x = run_stage_torch(plan, stage, x)
+        x = run_stage_torch(plan, stage, x, params)
     return x.to(out_dtype)
 
 

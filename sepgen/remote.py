@@ -18,6 +18,12 @@ all their results go into the same log.  A server that dies mid-run costs the
 candidate it was measuring; the run goes on with the others.  When every
 candidate of a batch fails to run, the run stops with the log intact and says
 so (a rerun resumes).
+
+A server may be emulated (:mod:`sepgen.qemu_rpc`: the aarch64 TVM runtime under
+qemu-aarch64-static, for trying this flow without a board).  The tuner asks
+each key once (:func:`emulation`); for an emulated one every message and the
+log's ``measured_on`` start with "qemu-aarch64 (emulated; not ARM
+performance)", and a note says the times are the emulator's.
 """
 from __future__ import annotations
 
@@ -25,7 +31,9 @@ import contextlib
 import contextvars
 import os
 import socket
+import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from typing import Optional
 
@@ -55,7 +63,19 @@ class RPCOptions:
         return cls(host.strip("[]"), int(port), key, **kw)
 
     def describe(self) -> str:
-        return f"RPC key {self.key!r} at tracker {self.tracker_host}:{self.tracker_port}"
+        """Where candidates are measured; says so first when the servers are emulated (:func:`emulation`)."""
+        where = f"RPC key {self.key!r} at tracker {self.tracker_host}:{self.tracker_port}"
+        emu = emulation(self)
+        return f"{emu}, via {where}" if emu else where
+
+    @property
+    def emulated(self) -> bool:
+        """True when the servers under the key are emulated (times measured there are not the device's)."""
+        return bool(emulation(self))
+
+    def meta_fields(self) -> dict:
+        """What a tuning log's meta.json records about where its times were measured."""
+        return {"measured_on": self.describe(), **({"emulated": True} if self.emulated else {})}
 
     def config(self):
         from tvm.s_tir.meta_schedule.runner import RPCConfig
@@ -93,6 +113,87 @@ def count_servers(rpc: RPCOptions) -> int:
     return _servers(tracker_summary(rpc), rpc.key)
 
 
+# ---- emulated servers (sepgen.qemu_rpc): their times are flagged everywhere ------------------------
+
+#: the global function an emulated server registers (sepgen/_qemu/guest/sepgen_rpc_guest.py)
+EMULATION_INFO_FUNC = "sepgen.qemu.emulation_info"
+EMULATION_LABEL = "qemu-aarch64 (emulated; not ARM performance)"
+_EMULATION: dict = {}       # (tracker host, port, key) -> "" (a real device) or the emulation label
+_PROBES: dict = {}          # (tracker host, port, key) -> the thread asking
+_EMULATION_LOCK = threading.Lock()
+
+
+def _probe_emulation(rpc: RPCOptions) -> Optional[str]:
+    """Ask one server under the key whether it is emulated; None when no server answered."""
+    import json
+
+    from tvm import rpc as tvm_rpc
+
+    if _servers(tracker_summary(rpc, timeout=5.0), rpc.key) == 0:
+        return None
+    tracker = tvm_rpc.connect_tracker(rpc.tracker_host, rpc.tracker_port)
+    try:
+        sess = tracker.request(rpc.key, priority=rpc.priority, session_timeout=30, max_retry=1)
+    finally:
+        tracker.close()
+    try:
+        f = sess.get_function(EMULATION_INFO_FUNC)
+    except Exception:  # noqa: BLE001 - not registered: a real device (TVM's stock server)
+        return ""
+    try:
+        info = json.loads(str(f()))
+    except Exception:  # noqa: BLE001 - registered but unreadable: still emulated
+        info = {}
+    return str(info.get("label") or EMULATION_LABEL) if info.get("emulated", True) else ""
+
+
+def is_emulated_meta(meta: Optional[dict]) -> bool:
+    """True when a tuning log's meta.json says its times were measured under emulation."""
+    if not isinstance(meta, dict):
+        return False
+    return meta.get("emulated") is True or "(emulated" in str(meta.get("measured_on", ""))
+
+
+def emulation(rpc: RPCOptions, timeout: float = 60.0) -> str:
+    """The emulation label of the servers under ``rpc.key`` ("" for real devices).
+
+    Asked once per tracker and key (one short RPC session; the answer is kept
+    for this process).  While no server answers (none registered, all busy past
+    ``timeout``, tracker down) it returns "" and a later call asks again (or
+    waits on the question still pending).  The first time servers are found
+    emulated, a note goes to stderr: every time measured through them is the
+    emulator's, not the device's.
+    """
+    k = (rpc.tracker_host, rpc.tracker_port, rpc.key)
+    with _EMULATION_LOCK:
+        if k in _EMULATION:
+            return _EMULATION[k]
+        pending = _PROBES.get(k)
+        if pending is None or not pending.is_alive():
+            pending = threading.Thread(target=_ask, args=(rpc, k), name="sepgen-rpc-emulation-probe", daemon=True)
+            _PROBES[k] = pending
+            pending.start()
+    pending.join(timeout)
+    with _EMULATION_LOCK:
+        return _EMULATION.get(k, "")
+
+
+def _ask(rpc: RPCOptions, k) -> None:
+    try:
+        got = _probe_emulation(rpc)
+    except Exception:  # noqa: BLE001 - unknown; asked again next time
+        got = None
+    if got is None:
+        return
+    with _EMULATION_LOCK:
+        first = k not in _EMULATION
+        _EMULATION[k] = got
+    if got and first:
+        print(f"note: the RPC servers under key {rpc.key!r} at tracker {rpc.tracker_host}:{rpc.tracker_port} "
+              f"are emulated ({got}): every time measured through them is the emulator's, not the device's; "
+              f"tuning logs record it (meta.json: measured_on)", file=sys.stderr, flush=True)
+
+
 def create_session(rpc_config):
     """MetaSchedule's session factory, failing at once when no server is left under the key.
 
@@ -119,6 +220,7 @@ def require_servers(rpc: RPCOptions) -> int:
         raise BuildError(f"no RPC server is registered under key {rpc.key!r} at tracker {rpc.tracker_host}:"
                          f"{rpc.tracker_port}; on the device run `python -m tvm.exec.rpc_server --tracker "
                          f"{rpc.tracker_host}:{rpc.tracker_port} --key {rpc.key}`")
+    emulation(rpc)   # known before the first measurement: the run's messages and log flag emulated times
     return n
 
 

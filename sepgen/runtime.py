@@ -148,6 +148,34 @@ class CompiledConv:
                 names = [self._params[p] for p in stage_param_names(st)]
                 self._calls.append(("tvm", st, fn, names))
 
+    def set_params(self, params) -> None:
+        """Use these tensors (name -> tensor, same shapes and dtypes) as the kernel's parameters from now on,
+        without copying them (sepgen.nn modules share their trainable parameters with the kernel)."""
+        self._params = self._check_params(params)
+        self._calls = [(how, st, fn, None if ps is None else [self._params[p] for p in stage_param_names(st)])
+                       for how, st, fn, ps in self._calls]
+
+    def fast_path(self):
+        """A leaner ``op(x)`` for one TVM stage on the CPU: checks only what can differ between calls of a
+        module that already matched the shape (dtype, device, layout, alignment), else calls ``op(x)``."""
+        import torch
+
+        if len(self._calls) != 1 or self._calls[0][0] != "tvm" or self._foreign or self._device_type() != "cpu":
+            return None
+        _, st, fn, params = self._calls[0]
+        out_shape, dtype = tuple(st.out_shape), self._dtype
+
+        def call(x):
+            if x.dtype is not dtype or not x.is_cpu or x.requires_grad or not x.is_contiguous() \
+                    or x.data_ptr() % _ALIGN:
+                return self(x)
+            y = torch.empty(out_shape, dtype=dtype)
+            if y.data_ptr() % _ALIGN:
+                return self(x)
+            fn(x, *params, y)
+            return y
+        return call
+
     # ---- calling ----------------------------------------------------------
     def check_input(self, x):
         import torch
@@ -173,8 +201,12 @@ class CompiledConv:
             x = x.detach()
         return _aligned(x)
 
-    def __call__(self, x, out=None):
+    def __call__(self, x, out=None, params=None):
+        """``y = op(x)``; ``params`` (name -> tensor, the plan's parameter names) replaces the
+        compiled-in parameters for this call (sepgen.nn modules pass their own, trainable ones)."""
         xin = self.check_input(x)
+        if params is not None:
+            params = self._check_params(params)
         if out is not None:
             self._check_out(out, x)   # aliasing is judged against the caller's tensor, not a copy
         # the last stage writes ``out`` directly when it is aligned, else a temporary copied into it
@@ -183,12 +215,19 @@ class CompiledConv:
             dst = _aligned_empty(out.shape, out.dtype, out.device)
         cur = xin
         n = len(self._calls)
-        for i, (how, st, fn, params) in enumerate(self._calls):
+        for i, (how, st, fn, stage_params) in enumerate(self._calls):
             last = i == n - 1
+            if params is not None:
+                stage_params = [params[p] for p in stage_param_names(st)]
             if how == "fft":
-                w = self._params[st.weight]
-                b = self._params[st.bias] if st.bias else None
+                src = params if params is not None else self._params
+                w = src[st.weight]
+                b = src[st.bias] if st.bias else None
                 cur = fft_conv(cur, w, b, st.geom)
+                if st.activation:
+                    from .reference import apply_activation
+
+                    cur = apply_activation(cur, st.activation)
                 if last and out is not None:
                     out.copy_(cur)
                     return out
@@ -198,12 +237,26 @@ class CompiledConv:
                 y = dst
             else:
                 y = _aligned_empty(st.out_shape, self._dtype, cur.device)  # CUDA issue: on the input's device
-            fn(cur, *params, y)
+            fn(cur, *stage_params, y)
             cur = y
         if out is not None and cur is not out:
             out.copy_(cur)
             return out
         return cur
+
+    def _check_params(self, params) -> dict:
+        import torch
+
+        out = {}
+        for name, ref in self._params.items():
+            t = params.get(name) if hasattr(params, "get") else None
+            if not isinstance(t, torch.Tensor):
+                raise TensorError(f"params lacks tensor {name!r} (this plan needs {', '.join(sorted(self._params))})")
+            if tuple(t.shape) != tuple(ref.shape) or t.dtype != ref.dtype or t.device != ref.device:
+                raise TensorError(f"param {name!r} is {tuple(t.shape)} {t.dtype} on {t.device}, the kernel "
+                                  f"needs {tuple(ref.shape)} {ref.dtype} on {ref.device}")
+            out[name] = _aligned(t.detach())
+        return out
 
     def _check_out(self, out, x) -> None:
         import torch

@@ -22,6 +22,9 @@ import numpy as np
 from .errors import PlanError
 from .ir import DTYPE_BYTES, ConvSpec, conv_out_size
 
+#: elementwise activations a stage's epilogue can apply after its bias (fused into the kernel)
+ACTIVATIONS = ("relu", "relu6", "silu")
+
 
 @dataclass(frozen=True)
 class Geometry:
@@ -110,10 +113,14 @@ class ConvStage(Stage):
     geom: Geometry
     weight: str
     bias: Optional[str] = None
+    activation: Optional[str] = None   # epilogue after the bias: one of ACTIVATIONS
     kind: ClassVar[str] = "direct"
 
     def __post_init__(self):
         self.geom.check()
+        if self.activation is not None and self.activation not in ACTIVATIONS:
+            raise PlanError(f"stage {self.name}: unknown activation {self.activation!r}; "
+                            f"use one of {', '.join(ACTIVATIONS)}")
         self._check_role()
 
     def _check_role(self) -> None:
@@ -149,6 +156,8 @@ class ConvStage(Stage):
             extra.append(f"groups={g.groups}")
         if self.bias:
             extra.append("+bias")
+        if self.activation:
+            extra.append(f"+{self.activation}")
         k = "x".join(map(str, g.kernel))
         return f"{self.kind}[{g.in_channels}->{g.out_channels}, k={k}{', ' + ', '.join(extra) if extra else ''}]"
 
@@ -213,8 +222,8 @@ class ChainStage(Stage):
             if a.out_shape != b.in_shape:
                 raise PlanError(f"chain stage {self.name}: {a.name} makes {a.out_shape} but {b.name} reads {b.in_shape}")
         for p in self.parts[:-1]:
-            if p.bias:
-                raise PlanError(f"chain stage {self.name}: only the last part may carry a bias")
+            if p.bias or p.activation:
+                raise PlanError(f"chain stage {self.name}: only the last part may carry a bias or an activation")
 
     @property
     def in_shape(self):
@@ -254,8 +263,9 @@ class SeparableConv(ChainStage):
             raise PlanError(f"separable stage {self.name} must be made of axis passes")
 
     def describe(self) -> str:
+        act = self.parts[-1].activation
         return f"separable[rank {self.rank}](" + " -> ".join(
-            f"axis{p.axis}:k{p.geom.kernel[p.axis]}" for p in self.parts) + ")"
+            f"axis{p.axis}:k{p.geom.kernel[p.axis]}" for p in self.parts) + ")" + (f"+{act}" if act else "")
 
 
 @dataclass(frozen=True)
@@ -346,6 +356,26 @@ class Plan:
     def with_(self, **kw) -> "Plan":
         return replace(self, **kw)
 
+    @property
+    def activation(self) -> Optional[str]:
+        """The activation fused into the plan's epilogue (None: the plain convolution)."""
+        last = self.stages[-1]
+        part = last.parts[-1] if isinstance(last, ChainStage) else last
+        return getattr(part, "activation", None)
+
+    def with_activation(self, activation: Optional[str]) -> "Plan":
+        """This plan with ``activation`` applied to its output, fused into the last stage's epilogue."""
+        if activation is not None and activation not in ACTIVATIONS:
+            raise PlanError(f"unknown activation {activation!r}; use one of {', '.join(ACTIVATIONS)}")
+        last = self.stages[-1]
+        if isinstance(last, ChainStage):
+            parts = (*last.parts[:-1], replace(last.parts[-1], activation=activation))
+            new_last = replace(last, parts=parts)
+        else:
+            new_last = replace(last, activation=activation)
+        note = f"epilogue: {activation}" if activation else "epilogue: none"
+        return replace(self, stages=(*self.stages[:-1], new_last), log=(*self.log, note))
+
     def summary(self) -> str:
         direct = self.spec.flops
         lines = [f"plan for {self.spec}"]
@@ -401,6 +431,8 @@ def stage_to_dict(st: Stage) -> dict:
     if isinstance(st, ConvStage):
         out = {"kind": st.kind, "name": st.name, "geom": geometry_to_dict(st.geom), "weight": st.weight,
                "bias": st.bias}
+        if st.activation:
+            out["activation"] = st.activation
         if isinstance(st, AxisPass):
             out["axis"] = st.axis
         return out
@@ -419,8 +451,9 @@ def stage_from_dict(d: dict) -> Stage:
         if cls is AxisPass:
             kw["axis"] = int(d["axis"])
         bias = d.get("bias")
+        act = d.get("activation")
         return cls(str(d["name"]), geometry_from_dict(d["geom"]), str(d["weight"]),
-                   str(bias) if bias is not None else None, **kw)
+                   str(bias) if bias is not None else None, str(act) if act is not None else None, **kw)
     except PlanError:
         raise
     except (KeyError, TypeError, ValueError) as e:

@@ -12,13 +12,24 @@ records go to a tuning log (see :mod:`sepgen.logs`), one directory per
 * Early stop: when the best latency reaches ``roofline_fraction`` of the
   roofline or stops improving for ``patience`` batches.
 * Records are appended to the log after every batch: a killed run loses at
-  most the batch in flight and the next run resumes from the log.
+  most the batch in flight and the next run resumes from the log, never
+  measuring again a candidate the log holds (:func:`_skip_measured`).
+* A candidate that fails to build, crashes, hangs or reports an impossible
+  time is listed with its reason in the log's ``failed_candidates.jsonl``
+  and the search goes on; ``strict`` stops at the first one.
+* The best record is run and checked against the torch reference of its
+  stage before it is recorded as best (and again before a replay uses it,
+  unless that run checked it); a wrong one is listed, moved out of the
+  database, and the next best is used (``strict``: an error instead).
+* CPU tuning skips MetaSchedule's ``import tvm.s_tir.tensor_intrin`` (~30 s
+  per process; the CPU templates use no tensor intrinsics).
 """
 from __future__ import annotations
 
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 from .errors import BuildError
@@ -36,8 +47,9 @@ class TuneOptions:
     roofline_fraction: float = 0.9   # stop when this close to the roofline
     patience: int = 4                # ... or after this many batches without improvement
     progress: bool = True
-    strict: bool = False             # stop at the first failing candidate (debugging)
+    strict: bool = False             # stop at the first failing candidate or wrong best record (debugging)
     out: object = None               # stream for progress (default stderr)
+    timeout_s: float = 30            # a candidate running longer is recorded as failed (hung)
     rpc: Optional["RPCOptions"] = None  # ARM issue: measure on RPC servers (sepgen.remote) instead of here
 
 
@@ -99,11 +111,24 @@ def _space(stage: Stage, target: TargetPreset):
                                          else "from-target")
 
 
-def _in_process_builder(export=None):
-    """``export``: module -> artifact path (default: MetaSchedule's tar, linked where it runs)."""
+def _build_cpu(mod, target):
+    """MetaSchedule's ``default_build`` without its ``import tvm.s_tir.tensor_intrin``: that import takes
+    ~30 s per process (mostly CUDA intrinsics) and sepgen's CPU templates use no tensor intrinsics."""
+    from tvm.driver import build as tvm_build
+    from tvm.s_tir.transform import RemoveWeightLayoutRewriteBlock
+
+    return tvm_build(RemoveWeightLayoutRewriteBlock(skip_tensor_rewrite=True)(mod), target=target)
+
+
+def _in_process_builder(export=None, fast: bool = False):
+    """``export``: module -> artifact path (default: MetaSchedule's tar, linked where it runs).
+    ``fast``: build with :func:`_build_cpu` (CPU targets)."""
     from tvm.ir.utils import derived_object
     from tvm.s_tir.meta_schedule.builder import BuilderResult, PyBuilder
     from tvm.s_tir.meta_schedule.builder.local_builder import default_build, default_export
+
+    build = (lambda mod, target: _build_cpu(mod, target)) if fast else \
+        (lambda mod, target: default_build(mod, target, None))
 
     @derived_object
     class InProcessBuilder(PyBuilder):
@@ -113,8 +138,7 @@ def _in_process_builder(export=None):
             out = []
             for bi in build_inputs:
                 try:
-                    out.append(BuilderResult((export or default_export)(default_build(bi.mod, bi.target, None)),
-                                             None))
+                    out.append(BuilderResult((export or default_export)(build(bi.mod, bi.target)), None))
                 except Exception as e:  # a failed build is a result, not a crash
                     out.append(BuilderResult(None, f"build failed: {type(e).__name__}: {str(e)[:300]}"))
             return out
@@ -122,7 +146,110 @@ def _in_process_builder(export=None):
     return InProcessBuilder()
 
 
-def _callback(stage_label: str, opts: TuneOptions, roof: float, state: dict):
+def _tune_context(mod, target, space, strategy, task_name, rand_state, num_threads, fast: bool):
+    """``ms.TuneContext``; with ``fast``, built through the FFI constructor so that it skips the
+    ~30 s ``import tvm.s_tir.tensor_intrin`` of the Python one (CPU templates need no intrinsics)."""
+    from tvm.s_tir import meta_schedule as ms
+
+    if fast:
+        try:
+            from tvm.s_tir.meta_schedule import _ffi_api
+            from tvm.s_tir.meta_schedule.logging import get_logger, get_logging_func
+
+            ctx = ms.TuneContext.__new__(ms.TuneContext)
+            ctx.__init_handle_by_constructor__(_ffi_api.TuneContext, mod, target, space, strategy, task_name,
+                                               num_threads, rand_state, get_logging_func(get_logger(__name__)))
+            _ffi_api.TuneContextInitialize(ctx)
+            return ctx
+        except (AttributeError, TypeError):  # a TVM without that constructor: the slow path
+            pass
+    return ms.TuneContext(mod=mod, target=target, space_generator=space, search_strategy=strategy,
+                          task_name=task_name, rand_state=rand_state, num_threads=num_threads)
+
+
+def _skip_measured(inner, measured: set, state: dict):
+    """A search strategy that never sends a candidate the log has already measured.
+
+    MetaSchedule's evolutionary search only remembers what it measured in this process (its
+    ``measured_workloads_``; records of earlier runs seed its population but are not excluded), so a
+    resumed run could measure them again.  This wrapper drops candidates whose scheduled module is in
+    ``measured`` (records and failed candidates of the log, by structural hash) and asks the inner
+    search again, so a batch holds only new candidates.
+    """
+    from tvm.ir.utils import derived_object
+    from tvm.s_tir.meta_schedule.search_strategy import PySearchStrategy
+
+    from .logs import schedule_key
+
+    @derived_object
+    class SkipMeasured(PySearchStrategy):
+        def __init__(self, inner, measured):
+            self.inner = inner
+            self.measured = measured
+
+        def _initialize_with_tune_context(self, context):
+            self.inner._initialize_with_tune_context(context)
+
+        def pre_tuning(self, max_trials, num_trials_per_iter, design_spaces, database=None, cost_model=None):
+            self.inner.pre_tuning(max_trials, num_trials_per_iter, design_spaces, database, cost_model)
+
+        def post_tuning(self):
+            self.inner.post_tuning()
+
+        def generate_measure_candidates(self):
+            out = []
+            for _ in range(8):          # the inner search ends itself after 5 empty rounds
+                got = self.inner.generate_measure_candidates()
+                if got is None:
+                    break
+                for c in got:
+                    k = schedule_key(c.sch.mod)
+                    if k in self.measured:
+                        state["skipped"] = state.get("skipped", 0) + 1
+                        continue
+                    self.measured.add(k)
+                    out.append(c)
+                if out:
+                    break
+            if not out:
+                state.setdefault("exhausted", True)
+            return out or None
+
+        def notify_runner_results(self, measure_candidates, results):
+            self.inner.notify_runner_results(measure_candidates, results)
+
+        def clone(self):
+            return SkipMeasured(self.inner.clone(), self.measured)
+
+    return SkipMeasured(inner, measured)
+
+
+def _failure_reason(br, rr) -> tuple[str, str]:
+    """(kind, reason) why a measured candidate failed, or ("", "") when it did not.
+
+    kind: "build" (did not compile), "run" (crashed, hung past the runner's timeout, or could not be
+    run) or "timing" (the runner returned an impossible time: not a number, <= 0 or over an hour).
+    """
+    import math
+
+    if br.error_msg:
+        return "build", str(br.error_msg).strip().splitlines()[0][:300] if str(br.error_msg).strip() else "build failed"
+    if rr.error_msg:
+        msg = str(rr.error_msg).strip()
+        first = msg.splitlines()[0][:300] if msg else "run failed"
+        if "timeout" in msg.lower() or "timed out" in msg.lower():
+            return "run", f"timeout: {first}"
+        return "run", first
+    secs = [float(x) for x in (rr.run_secs or [])]
+    if not secs:
+        return "timing", "the runner returned no time"
+    bad = [x for x in secs if not math.isfinite(x) or x <= 0 or x > 3600]
+    if bad:
+        return "timing", f"impossible latency {bad[0]!r} s from the runner"
+    return "", ""
+
+
+def _callback(stage_label: str, opts: TuneOptions, roof: float, state: dict, on_failed=None):
     from tvm.ir.utils import derived_object
     from tvm.s_tir.meta_schedule.measure_callback import PyMeasureCallback
 
@@ -135,18 +262,26 @@ def _callback(stage_label: str, opts: TuneOptions, roof: float, state: dict):
             # ARM issue: candidates that built but failed to run (on RPC devices: a dead or missing server)
             run_failed = sum(1 for br, rr in zip(builder_results, runner_results)
                              if not br.error_msg and rr.error_msg)
-            for br, rr in zip(builder_results, runner_results):
+            failed = []
+            for mc, br, rr in zip(measure_candidates, builder_results, runner_results):
                 state["trials"] += 1
-                err = br.error_msg or rr.error_msg
-                if err:
+                kind, why = _failure_reason(br, rr)
+                if kind:
                     state["failures"] += 1
-                    state["last_error"] = str(err).splitlines()[0][:200]
+                    state["last_error"] = f"{kind}: {why}"[:200]
+                    state.setdefault("first_error", state["last_error"])
+                    failed.append((mc, kind, why))
                     continue
                 secs = [float(s) for s in rr.run_secs]
                 us = sorted(secs)[len(secs) // 2] * 1e6
                 if state["best"] is None or us < state["best"] * 0.995:
                     improved = True
                 state["best"] = us if state["best"] is None else min(us, state["best"])
+            if failed and on_failed is not None:
+                # every candidate of the batch failed to run: likely the device, not the candidates; they
+                # are listed (with their reason) but may be measured again by a later run
+                whole = len(failed) == len(runner_results) and run_failed == len(runner_results) > 1
+                on_failed([(mc, kind, why, whole) for mc, kind, why in failed])
             state["batches"] += 1
             state["stale"] = 0 if improved else state["stale"] + 1
             best = state["best"]
@@ -179,7 +314,7 @@ def _callback(stage_label: str, opts: TuneOptions, roof: float, state: dict):
             elif state["stale"] >= opts.patience:
                 state["stopped"] = f"no improvement in {opts.patience} batches"
             elif opts.strict and state["failures"]:
-                state["stopped"] = f"strict mode: a candidate failed: {state['last_error']}"
+                state["stopped"] = f"strict mode: a candidate failed: {state['first_error']}"
             if state["stopped"]:
                 # an early stop is raised, not terminate_task(): terminating from a callback can trip
                 # MetaSchedule's "!task->is_terminated" check.  This batch is already in the database
@@ -214,9 +349,18 @@ def _tune_stage_locked(index, stage, wl, dtype, target, log, opts, label) -> Sta
     import numpy as np
     from tvm.s_tir import meta_schedule as ms
 
+    from .logs import record_module, schedule_key, trace_json
+
     db = log.open_database(wl, target, create=True)
+    d = log.stage_dir(wl, target)
     roof = roofline_us(stage, dtype)
-    already = log.count_records(wl, target)
+    # never measured again: the log's records and its failed candidates (by scheduled module)
+    rec_keys = {schedule_key(record_module(wl, r.trace)) for r in db.get_all_tuning_records()}
+    failed_keys = log.failed_keys(d)
+    measured = rec_keys | failed_keys
+    good = log.count_records(wl, target)
+    # the budget counts what the log holds: its records and the candidates that failed
+    already = good + len(failed_keys - rec_keys)
     budget = max(0, opts.trials - already)
     state = {"trials": 0, "failures": 0, "best": log.best_us(wl, target), "batches": 0, "stale": 0,
              "t0": time.time(), "budget": budget, "stopped": "", "last_error": ""}
@@ -224,33 +368,49 @@ def _tune_stage_locked(index, stage, wl, dtype, target, log, opts, label) -> Sta
     if budget == 0:
         state["stopped"] = f"log already holds {already} trials"
         return StageResult(index, wl, state["best"], 0, roof, 0, state["stopped"])
-    if already == 0 and target.family == "cpu" and target.is_native and opts.rpc is None:
+    if good == 0 and target.family == "cpu" and target.is_native and opts.rpc is None:
         # the template's defaults are the first record (one trial of the budget): the search starts from
         # them (mutating their decisions), and the tuned result can never be worse than the untuned one
-        us = _commit_default_record(stage, dtype, target, wl, db)
+        us = _commit_default_record(stage, dtype, target, wl, db, measured)
         if us is not None:
             state["best"] = us
-            already, budget = 1, budget - 1
+            already, budget = already + 1, budget - 1
             state["budget"] = budget
             state["trials"] = 0
             if opts.progress:
                 print(f"  {label}: template defaults {us:.1f} us (recorded as the first trial)",
                       file=opts.out or sys.stderr, flush=True)
             if budget == 0:
-                log.write_meta(wl, target, seed=opts.seed, trials=1, best_us=us, failures=0, stopped="")
+                log.write_meta(wl, target, seed=opts.seed, trials=already, best_us=us, failures=0, stopped="")
                 return StageResult(index, wl, us, 1, roof, 0, "")
     if opts.progress:
         print(f"  {label}: tuning {budget} trials ({already} already in the log), seed {opts.seed}",
               file=opts.out or sys.stderr, flush=True)
+
+    def on_failed(rows):
+        """Failed candidates go to failed_candidates.jsonl with their reason, the batch they came in."""
+        entries = []
+        for mc, kind, why, whole in rows:
+            try:
+                key, tr = schedule_key(mc.sch.mod), trace_json(mc.sch.trace)
+            except Exception:  # noqa: BLE001 - the reason matters more than the trace
+                key, tr = f"unknown-{time.time_ns()}", None
+            entries.append({"key": key, "kind": kind, "reason": why, "trace": tr,
+                            **({"retry": True} if whole else {})})
+        try:
+            log.add_failed(d, entries)
+        except OSError:
+            pass
+
+    fast = target.family == "cpu"   # CPU templates: skip MetaSchedule's ~30 s tensor-intrinsic import
     # one explicit seed: MetaSchedule's own streams and the XGBoost warm-up (global numpy RNG)
     np.random.seed(opts.seed)
-    ctx = ms.TuneContext(mod=wl.mod, target=target.to_tvm(), space_generator=_space(stage, target),
-                         search_strategy=ms.search_strategy.EvolutionarySearch(
-                             population_size=max(32, 2 * opts.batch), init_measured_ratio=0.2,
-                             genetic_num_iters=2),
-                         task_name=wl.key, rand_state=opts.seed, num_threads=target.num_cores if target.is_native else 1)
+    search = _skip_measured(ms.search_strategy.EvolutionarySearch(
+        population_size=max(32, 2 * opts.batch), init_measured_ratio=0.2, genetic_num_iters=2), measured, state)
+    ctx = _tune_context(wl.mod, target.to_tvm(), _space(stage, target), search, wl.key, opts.seed,
+                        target.num_cores if target.is_native else 1, fast)
     if opts.rpc is None and target.family == "cpu" and target.is_native:
-        runner = ms.runner.LocalRunner(timeout_sec=30, evaluator_config=ms.runner.EvaluatorConfig(
+        runner = ms.runner.LocalRunner(timeout_sec=opts.timeout_s, evaluator_config=ms.runner.EvaluatorConfig(
             number=5, repeat=3, min_repeat_ms=20, enable_cpu_cache_flush=False))
     elif opts.rpc is None and target.family == "cuda":
         from .cuda import local_runner
@@ -260,12 +420,12 @@ def _tune_stage_locked(index, stage, wl, dtype, target, log, opts, label) -> Sta
         runner = _remote_runner(target, opts)
     try:
         ms.tune.tune_tasks(
-            tasks=[ctx.clone()], task_weights=[1.0], work_dir=str(log.stage_dir(wl, target)),
+            tasks=[ctx.clone()], task_weights=[1.0], work_dir=str(d),
             max_trials_global=budget, max_trials_per_task=budget, num_trials_per_iter=min(opts.batch, budget),
-            builder=_in_process_builder(_remote_export(target, opts)), runner=runner, database=db,
+            builder=_in_process_builder(_remote_export(target, opts), fast=fast), runner=runner, database=db,
             cost_model=ms.cost_model.XGBModel(num_warmup_samples=min(32, budget), adaptive_training=True),
             measure_callbacks=[*ms.measure_callback.MeasureCallback.create("default"),
-                               _callback(label, opts, roof, state)],
+                               _callback(label, opts, roof, state, on_failed)],
             task_scheduler="round-robin")
     except Exception as e:
         if state.get("early_stop"):
@@ -274,28 +434,120 @@ def _tune_stage_locked(index, stage, wl, dtype, target, log, opts, label) -> Sta
         if state.get("remote_failed"):
             log.write_meta(wl, target, seed=opts.seed, trials=already + state["trials"],
                            best_us=log.best_us(wl, target), failures=state["failures"], stopped=state["stopped"],
-                           measured_on=opts.rpc.describe())
+                           **opts.rpc.meta_fields())
             raise BuildError(f"tuning {label} stopped: {state['stopped']}; the log keeps the "
                              f"{log.count_records(wl, target)} records measured so far "
                              f"({log.stage_dir(wl, target)}); rerun to resume") from None
         # --- end ARM issue ---
         elif not state.get("early_stop"):
             raise BuildError(f"tuning {label} failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from e
-    best = log.best_us(wl, target)
+    if not state["stopped"] and state.get("exhausted") and state["trials"] < budget:
+        state["stopped"] = "no unmeasured candidate left in the search space"
+    if opts.strict and state["failures"]:
+        log.write_meta(wl, target, seed=opts.seed, trials=already + state["trials"], best_us=log.best_us(wl, target),
+                       failures=state["failures"], stopped=state["stopped"],
+                       **(opts.rpc.meta_fields() if opts.rpc is not None else {}))
+        raise BuildError(f"strict mode: a candidate of {label} failed: {state['first_error']}; it is listed in "
+                         f"{d / 'failed_candidates.jsonl'}")
+    # the best record is checked against the torch reference before it is recorded as best
+    best, verified, wrong = _verify_best(stage, wl, dtype, target, log, opts, label)
+    extra = opts.rpc.meta_fields() if opts.rpc is not None else {}   # ARM issue: where (and if emulated)
+    if verified is not None:
+        extra["verified_best"] = verified
     log.write_meta(wl, target, seed=opts.seed, trials=already + state["trials"], best_us=best,
-                   failures=state["failures"], stopped=state["stopped"],
-                   **({"measured_on": opts.rpc.describe()} if opts.rpc is not None else {}))  # ARM issue
+                   failures=state["failures"] + len(wrong), stopped=state["stopped"], **extra)
     if opts.progress:
         msg = state["stopped"] or "trial budget spent"
         print(f"  {label}: done, {state['trials']} trials, best {best:.1f} us ({msg})" if best else
               f"  {label}: done, no valid candidate ({state['last_error']})", file=opts.out or sys.stderr, flush=True)
-    if opts.strict and state["failures"]:
-        raise BuildError(f"strict mode: a candidate of {label} failed: {state['last_error']}")
-    return StageResult(index, wl, best, state["trials"], roof, state["failures"], state["stopped"])
+        for w in wrong:
+            print(f"  {label}: rejected a record: {w}", file=opts.out or sys.stderr, flush=True)
+    return StageResult(index, wl, best, state["trials"], roof, state["failures"] + len(wrong), state["stopped"])
+
+
+# ---- every tuned kernel is checked against the reference before it is used -------------------------
+#: max relative error (max |y - ref| / max |ref|) a kernel may have against the torch reference
+CHECK_TOLERANCE = {"float32": 1e-3, "float16": 3e-2}
+#: records tried, fastest first, before falling back to the template's default knobs
+CHECK_DEPTH = 8
+
+
+def can_check(target: TargetPreset) -> bool:
+    """Whether kernels for ``target`` can run here (a native CPU target) to be checked."""
+    return target.family == "cpu" and target.is_native
+
+
+def check_stage_result(stage: Stage, dtype: str, target: TargetPreset, mod, seed: int = 0) -> float:
+    """Run the scheduled stage ``mod`` on random input and parameters; its max relative error against the
+    torch reference of the stage (``inf`` when the output holds NaN/inf or the kernel fails to run)."""
+    import types
+
+    import numpy as np
+    import torch
+    import tvm
+
+    from .lowering import lower_stage
+    from .reference import run_stage_torch
+
+    lowered = lower_stage(stage, dtype)
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal(shape).astype(dtype) for shape in lowered.arg_shapes[:-1]]
+    params = dict(zip(lowered.arg_names[1:-1], arrays[1:]))
+    ex = tvm.compile(mod, target=target.to_tvm())
+    out = tvm.runtime.tensor(np.full(lowered.arg_shapes[-1], np.nan, dtype=dtype))   # unwritten: caught
+    ex.mod["main"](*[tvm.runtime.tensor(a) for a in arrays], out)
+    y = torch.from_numpy(out.numpy().astype(np.float64))
+    ref = run_stage_torch(types.SimpleNamespace(params={k: v.astype(np.float32) for k, v in params.items()}),
+                          stage, torch.from_numpy(arrays[0].astype(np.float32))).double()
+    if tuple(y.shape) != tuple(ref.shape) or not bool(torch.isfinite(y).all()):
+        return float("inf")
+    scale = float(ref.abs().max()) or 1.0
+    return float((y - ref).abs().max()) / scale
+
+
+def _check_record(stage, dtype, target, mod) -> tuple[bool, float, str]:
+    """(ok, max rel err, reason when not ok)."""
+    try:
+        err = check_stage_result(stage, dtype, target, mod)
+    except Exception as e:  # noqa: BLE001 - a kernel that cannot run is as wrong as one that computes garbage
+        return False, float("inf"), f"wrong result: the kernel failed to run: {type(e).__name__}: " \
+                                    f"{str(e).strip().splitlines()[0][:200] if str(e).strip() else ''}"
+    tol = CHECK_TOLERANCE.get(dtype, 1e-3)
+    if not err <= tol:
+        return False, err, f"wrong result: max rel err {err:.3g} against the torch reference (tolerance {tol:g})"
+    return True, err, ""
+
+
+def _verify_best(stage, wl, dtype, target, log: LogDir, opts: TuneOptions, label: str):
+    """Check the log's best records against the reference, fastest first, until one is right.
+
+    Wrong ones are listed in failed_candidates.jsonl (kind "wrong-result", with the error) and never
+    replayed; strict mode raises at the first.  Returns (best us or None, verified info or None, reasons).
+    """
+    d = log.stage_dir(wl, target)
+    if not can_check(target):
+        return log.best_us(wl, target), None, []
+    wrong_keys = log.wrong_result_keys(d)
+    reasons = []
+    for r in log.ranked(wl, target, CHECK_DEPTH + len(wrong_keys)):
+        if r.key in wrong_keys:
+            continue
+        ok, err, why = _check_record(stage, dtype, target, r.mod)
+        if ok:
+            return r.us, {"key": r.key, "us": r.us, "max_rel_err": err}, reasons
+        log.add_failed(d, [{"key": r.key, "kind": "wrong-result", "reason": why, "us": r.us}])
+        log.set_aside_wrong(d, wl)   # out of the database: it seeds no later search
+        reasons.append(f"{r.us:.1f} us record {r.key}: {why}")
+        if opts.strict:
+            raise BuildError(f"strict mode: the best record of {label} computes a wrong result ({why}); "
+                             f"it is listed in {d / 'failed_candidates.jsonl'}")
+        if len(reasons) >= CHECK_DEPTH:
+            break
+    return None, None, reasons
 
 
 # --- ARM issue: measuring through TVM's RPC runner (sepgen.remote) ---
-def _commit_default_record(stage, dtype, target, wl, db) -> Optional[float]:
+def _commit_default_record(stage, dtype, target, wl, db, measured: Optional[set] = None) -> Optional[float]:
     """Measure the template's default schedule and commit it to the log as a tuning record."""
     import numpy as np
     import tvm
@@ -315,6 +567,10 @@ def _commit_default_record(stage, dtype, target, wl, db) -> Optional[float]:
                                        target=target.to_tvm(),
                                        args_info=ms.arg_info.ArgInfo.from_prim_func(func))
         db.commit_tuning_record(rec)
+        if measured is not None:
+            from .logs import record_module, schedule_key
+
+            measured.add(schedule_key(record_module(wl, sch.trace)))
         return sorted(secs)[len(secs) // 2] * 1e6
     except Exception:  # noqa: BLE001 - the search still runs without this head start
         return None
@@ -360,10 +616,17 @@ def tune_plan(plan: Plan, target: TargetPreset, trials: int = 0, log_dir=None, s
             if isinstance(st, FFTConv):
                 continue
             tune_stage(i, st, plan.spec.dtype, target, log, opts, label=f"stage {i}/{len(plan.stages)} {st.kind}")
-    return make_replay(log, plan.spec.dtype)
+    return make_replay(log, plan.spec.dtype, strict=opts.strict)
 
 
-def make_replay(log: LogDir, dtype: str):
+def make_replay(log: LogDir, dtype: str, strict: bool = False):
+    """The replay hook of :func:`sepgen.build.schedule_plan`: each stage's best usable record.
+
+    A record found to compute a wrong result is skipped; the best remaining one is checked against the
+    torch reference (unless the tuning run that wrote the log checked that very record) before it is
+    used.  A wrong one is listed in the log's failed_candidates.jsonl and the next is tried; with none
+    left the stage keeps the template's defaults.  ``strict``: a wrong record raises instead.
+    """
     notes: list[str] = []
 
     def replay(index: int, stage: Stage, target: TargetPreset):
@@ -376,6 +639,33 @@ def make_replay(log: LogDir, dtype: str):
             notes.append(f"stage {index} ({stage.kind}): no tuning record for {target.name} in {log.root}; "
                          f"using the template's default knobs (untuned)")
             return None
-        return wl.lowered, got.mod, f"tuned:{got.path}"
+        if not can_check(target):
+            return wl.lowered, got.mod, f"tuned:{got.path}"
+        d = Path(got.path)
+        verified = ((log.read_meta(d) or {}).get("verified_best") or {}).get("key")
+        wrong = log.wrong_result_keys(d)
+        tried = 0
+        for r in log.ranked(wl, target, CHECK_DEPTH + len(wrong)):
+            if r.key in wrong:
+                continue
+            if r.key == verified:
+                return wl.lowered, r.mod, f"tuned:{got.path}"
+            ok, _, why = _check_record(stage, dtype, target, r.mod)
+            if ok:
+                return wl.lowered, r.mod, f"tuned:{got.path}"
+            try:
+                log.add_failed(d, [{"key": r.key, "kind": "wrong-result", "reason": why, "us": r.us}])
+            except OSError:
+                pass   # a read-only log: the record is skipped all the same
+            msg = f"stage {index} ({stage.kind}): the {r.us:.1f} us record {r.key} of {d} was rejected: {why}"
+            if strict:
+                raise BuildError(f"strict mode: {msg}")
+            notes.append(msg)
+            tried += 1
+            if tried >= CHECK_DEPTH:
+                break
+        notes.append(f"stage {index} ({stage.kind}): no record of {d} passed the check against the reference; "
+                     f"using the template's default knobs")
+        return None
 
     return replay, notes

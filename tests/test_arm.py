@@ -6,7 +6,8 @@ built for an aarch64 preset (NEON, parallel loops split over the preset's 4
 cores), run by the static C runner (sepgen/_qemu/runner.c) under
 qemu-aarch64-static, and compared on this machine with ``F.conv*`` and
 ``run_plan_torch`` on the same inputs.  Committed tuning logs under
-``tuning_logs/aarch64-*/`` are replayed and checked the same way.
+``tuning_logs/aarch64-*/`` are replayed and checked the same way (those measured
+on the emulated RPC server, sepgen.qemu_rpc, must say so in their meta.json).
 
 Emulated runs check correctness only: nothing here measures time (emulated
 timings say nothing about ARM performance).  Tests that run code under QEMU skip
@@ -374,6 +375,17 @@ def _committed_arm_logs():
 @pytest.mark.parametrize("d", _committed_arm_logs())
 def test_committed_aarch64_logs_replay_correctly_under_qemu(d):
     check_arm_log(d)
+
+
+@pytest.mark.parametrize("d", _committed_arm_logs())
+def test_committed_aarch64_logs_say_where_they_were_measured(d):
+    """A log measured under emulation (sepgen.qemu_rpc) says so twice; none passes for ARM timings."""
+    from sepgen.remote import EMULATION_LABEL, is_emulated_meta
+
+    meta = json.loads((d / META_FILE).read_text())
+    assert meta.get("measured_on"), "an aarch64 log must record where its times were measured"
+    if is_emulated_meta(meta) or "qemu" in meta["measured_on"].lower():
+        assert meta.get("emulated") is True and meta["measured_on"].startswith(EMULATION_LABEL), meta["measured_on"]
 
 
 @needs_qemu

@@ -5,12 +5,18 @@ torch.nn.functional, and rebuilt twice to check the module is byte-identical.
 """
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import json
+import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +26,14 @@ import torch.nn.functional as F
 
 import sepgen
 from sepgen.build import build_module, schedule_plan
-from sepgen.logs import META_FILE, RECORD_FILE, REJECTED_FILE, LogDir, check_records, default_log_root, stage_workload
+from sepgen.errors import BuildError
+from sepgen.logs import (FAILED_FILE, META_FILE, RECORD_FILE, REJECTED_FILE, LogDir, check_records, default_log_root,
+                         record_module, schedule_key, stage_workload)
 from sepgen.stages import Geometry, DepthwiseConv, Plan, stage_from_dict
 from sepgen.targets import get_target
 from sepgen.tune import TuneOptions, make_replay, tune_stage
+
+from _reliability import record as record_reliability
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = get_target("host")
@@ -134,6 +144,7 @@ def test_damaged_record_lines_are_set_aside(tuned_log, tmp_path):
     assert check_records(rec).bad == []
     rejected = [json.loads(ln) for ln in (d / REJECTED_FILE).read_text().splitlines()]
     assert len(rejected) == 4 and all("reason" in r and "text" in r for r in rejected)
+    record_reliability("damaged_log_lines", malformed_lines=4, set_aside_with_reason=4, good_records_kept=8)
 
 
 def _committed_log_dirs():
@@ -168,43 +179,152 @@ def test_committed_logs_replay_correctly_and_deterministically(d, tmp_path):
     assert (tmp_path / "a.so").read_bytes() == (tmp_path / "b.so").read_bytes()
 
 
-@pytest.mark.slow
-def test_sigkill_during_tuning_loses_at_most_a_batch(tmp_path):
-    """Kill a real tuning run after its first batch; the log parses and a rerun resumes."""
-    script = f"""
+# A tuner in a subprocess: argv = trials, batch, seed.  No early stop: it runs until its budget is spent.
+_TUNER = """
 import sys
-sys.path.insert(0, {str(ROOT)!r})
+sys.path.insert(0, {root!r})
 from sepgen.logs import LogDir
 from sepgen.targets import get_target
 from sepgen.tune import TuneOptions, tune_stage
 from sepgen.stages import DepthwiseConv, Geometry
 st = DepthwiseConv("conv", Geometry((1, 16, 20, 24), 16, (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 16), "w", None)
-tune_stage(0, st, "float32", get_target("host"), LogDir({str(tmp_path)!r}),
-           TuneOptions(trials=int(sys.argv[1]), batch=4, seed=0, progress=True))
+r = tune_stage(0, st, "float32", get_target("host"), LogDir({logs!r}),
+               TuneOptions(trials=int(sys.argv[1]), batch=int(sys.argv[2]), seed=int(sys.argv[3]), progress=True,
+                           roofline_fraction=100.0, patience=10**9))
+print("RESULT", r.trials_run, flush=True)
 """
-    path = tmp_path / "run.py"
-    path.write_text(script)
+
+
+def _good_lines(rec: Path) -> list:
+    """The record lines sepgen's reader accepts, byte for byte."""
+    if not rec.exists():
+        return []
+    lines = [ln for ln in rec.read_bytes().splitlines() if ln.strip()]
+    bad = {n for n, _ in check_records(rec).bad}
+    return [ln for i, ln in enumerate(lines, 1) if i not in bad]
+
+
+def _candidate_keys(lines, wl):
+    """(trace keys, scheduled-module keys) of record lines: a candidate measured twice repeats both."""
+    traces = [json.dumps(json.loads(ln)[1][0], sort_keys=True) for ln in lines]
+    mods = [schedule_key(record_module(wl, json.loads(ln)[1][0])) for ln in lines]
+    return traces, mods
+
+
+def _logs_verify(d: Path) -> tuple[int, str]:
+    """`sepgen logs verify DIR`, in this process."""
+    from sepgen import logtool
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = logtool.run(argparse.Namespace(action="verify", path=str(d)))
+    return rc, out.getvalue()
+
+
+def _replay_matches_torch(root, st) -> None:
+    plan, scheduled, notes = _build_from_log(root, st)
+    assert notes == [] and scheduled[0].source.startswith("tuned:"), notes
+    from sepgen.runtime import CompiledConv
+
+    op = CompiledConv(plan.spec, plan, HOST, build_module(scheduled, HOST).mod, {0: scheduled[0].source})
+    x = torch.randn(plan.spec.input_shape)
+    ref = F.conv2d(x, torch.from_numpy(plan.params["w"]), None, 1, 1, 1, 16)
+    assert float((op(x) - ref).abs().max() / ref.abs().max()) < 1e-5
+
+
+KILLS = 20
+
+
+@pytest.mark.slow
+def test_sigkill_twenty_times_during_one_tuning_run(tmp_path):
+    """One tuning run killed with SIGKILL 20 times at random points and restarted after each kill.
+
+    Kills land during start-up (imports, opening and cleaning the log, starting the runner) and during
+    the search (evolution, builds, measurements, database writes: some right as a batch's records are
+    being appended).  After every kill: the log parses (sepgen's reader and `sepgen logs verify`), no
+    record written before the kill is lost, and every batch the killed run reported done is in the log,
+    so a kill loses at most the batch in flight.  Then the run finishes: no candidate was measured twice
+    (distinct traces and distinct scheduled modules), and the best record replays and matches F.conv2d.
+    """
+    rng = random.Random(20261124)
+    logs = tmp_path / "logs"
+    script = tmp_path / "run.py"
+    script.write_text(_TUNER.format(root=str(ROOT), logs=str(logs)))
     st = _small_stage()
-    rec = LogDir(tmp_path).stage_dir(stage_workload(st, "float32"), HOST) / RECORD_FILE
-    proc = subprocess.Popen([sys.executable, str(path), "16"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.time() + 240
-    while time.time() < deadline and check_records(rec).good < 4:
-        time.sleep(0.2)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    chk = check_records(rec)
-    assert chk.bad == [] or all("not JSON" in why for _, why in chk.bad)
-    assert 4 <= chk.good < 16
-    before = chk.good
-    subprocess.run([sys.executable, str(path), "16"], cwd=ROOT, check=True, capture_output=True, timeout=300)
-    after = check_records(rec)
-    assert after.bad == []
-    # the rerun resumed (it measured more) and stayed within the 16-trial budget; the search may run
-    # out of unmeasured candidates in this small space before that, but it never repeats one
-    assert before < after.good <= 16
-    decisions = [json.dumps(json.loads(ln)[1][0][1]) for ln in rec.read_text().splitlines() if ln.strip()]
-    assert len(decisions) == len(set(decisions)), "a measured candidate was measured again"
+    wl = stage_workload(st, "float32")
+    log = LogDir(logs)
+    d = log.stage_dir(wl, HOST)
+    rec = d / RECORD_FILE
+    seen: set = set()
+    counts = {"kills": 0, "startup": 0, "mid_run": 0, "cut_line": 0, "exited_early": 0}
+    t0 = time.time()
+    cycle = 0
+    while counts["kills"] < KILLS:
+        assert time.time() - t0 < 900, f"too slow: {counts} after {time.time() - t0:.0f}s"
+        cycle += 1
+        before = _good_lines(rec)
+        out_path = tmp_path / f"cycle{cycle}.txt"
+        with open(out_path, "w") as out:
+            proc = subprocess.Popen([sys.executable, str(script), "100000", "2", "0"], cwd=ROOT, stdout=out,
+                                    stderr=subprocess.STDOUT)
+            startup = rng.random() < 0.35
+            if startup:       # somewhere in start-up: imports, log cleaning, the template-default record, runner
+                until = time.time() + rng.uniform(0.2, 5.0)
+                while time.time() < until and proc.poll() is None:
+                    time.sleep(0.01)
+            else:             # once this run's first records are in: at once (inside the batch's writes) or later
+                until = time.time() + 180
+                while proc.poll() is None and len(_good_lines(rec)) <= len(before) and time.time() < until:
+                    time.sleep(0.01)
+                if rng.random() < 0.6:
+                    time.sleep(rng.uniform(0.0, 2.5))
+            if proc.poll() is not None:
+                counts["exited_early"] += 1
+                assert counts["exited_early"] <= 2, out_path.read_text()[-2000:]
+                continue
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        counts["kills"] += 1
+        counts["startup" if len(_good_lines(rec)) == len(before) else "mid_run"] += 1
+        # the log parses: at most one line, the last, cut short by the kill
+        chk = check_records(rec)
+        assert all("not JSON" in why for _, why in chk.bad) and len(chk.bad) <= 1, chk.bad
+        if chk.bad:
+            assert chk.bad[0][0] == len([ln for ln in rec.read_bytes().splitlines() if ln.strip()])
+            counts["cut_line"] += 1
+        lines = _good_lines(rec)
+        assert seen <= set(lines), "a record written before the kill is gone"
+        reported = [int(m) for m in re.findall(r"(\d+)/\d+ trials", out_path.read_text())]
+        done = reported[-1] if reported else 0
+        assert len(lines) - len(before) >= done, "a batch the killed run reported done is not in the log"
+        seen |= set(lines)
+        if rec.exists():
+            db = log.open_database(wl, HOST)          # what the next run does first: sets a cut line aside
+            assert len(db.get_all_tuning_records()) == len(lines) == check_records(rec).good
+            rc, text = _logs_verify(d)
+            assert rc == 0, text
+    # let it finish: 4 more trials than the log holds
+    held = len(_good_lines(rec)) + len(log.failed_keys(d))
+    done = subprocess.run([sys.executable, str(script), str(held + 4), "2", "0"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    ran = int(done.stdout.split("RESULT")[1].split()[0])
+    assert ran == 4, done.stdout[-2000:] + done.stderr[-2000:]
+    lines = _good_lines(rec)
+    assert check_records(rec).bad == [] and seen <= set(lines)
+    failed = log.failed_keys(d)
+    assert len(lines) + len(failed) == held + ran
+    traces, mods = _candidate_keys(lines, wl)
+    assert len(set(traces)) == len(lines), "a measured candidate was measured again (same trace)"
+    assert len(set(mods)) == len(lines), "a measured candidate was measured again (same scheduled module)"
+    assert not failed & set(mods)
+    meta = json.loads((d / META_FILE).read_text())
+    assert meta["trials"] == held + ran and meta["verified_best"]["key"] in mods
+    _replay_matches_torch(logs, st)
+    record_reliability("sigkill", kills=counts["kills"], kills_during_startup=counts["startup"],
+                       kills_during_search=counts["mid_run"], kills_that_cut_a_record=counts["cut_line"],
+                       records=len(lines), records_lost=0, candidates_measured_twice=len(lines) - len(set(mods)),
+                       seconds=round(time.time() - t0, 1))
 
 
 def test_plan_choice_is_revisited_with_measured_times(tmp_path):
@@ -229,9 +349,12 @@ def test_plan_choice_is_revisited_with_measured_times(tmp_path):
     assert float((again(x) - ref).abs().max() / ref.abs().max()) < 1e-4
 
 
+WRITERS = 3
+
+
 @pytest.mark.slow
-def test_two_tuners_on_one_log_take_turns(tmp_path):
-    """Two processes tuning the same workload into the same log: no corrupt or duplicated records."""
+def test_concurrent_tuners_on_one_log_take_turns(tmp_path):
+    """Three processes tuning the same workload into the same log: no corrupt or duplicated records."""
     script = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
@@ -248,17 +371,170 @@ print("RESULT", r.trials_run)
     path = tmp_path / "run.py"
     path.write_text(script)
     procs = [subprocess.Popen([sys.executable, str(path), str(seed)], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) for seed in (1, 2)]
+                              stderr=subprocess.STDOUT, text=True) for seed in range(1, WRITERS + 1)]
     outs = [p.communicate(timeout=400)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
     ran = sorted(int(o.split("RESULT")[1].split()[0]) for o in outs)
-    rec = LogDir(tmp_path).stage_dir(stage_workload(_small_stage(), "float32"), HOST) / RECORD_FILE
+    wl = stage_workload(_small_stage(), "float32")
+    rec = LogDir(tmp_path).stage_dir(wl, HOST) / RECORD_FILE
     chk = check_records(rec)
     assert chk.bad == [] and chk.good == 8, (chk, outs)
-    # one tuner filled the log; the other waited for the lock, then found nothing left to do
-    assert ran == [0, 7], outs
-    assert any("another tuner holds" in o for o in outs)
-    decisions = [json.dumps(json.loads(ln)[1][0][1]) for ln in rec.read_text().splitlines() if ln.strip()]
-    assert len(decisions) == len(set(decisions))
+    # one tuner filled the log; the others waited for the lock, then found nothing left to do
+    assert ran == [0] * (WRITERS - 1) + [7], outs
+    assert sum("another tuner holds" in o for o in outs) >= 1, outs
+    traces, mods = _candidate_keys(_good_lines(rec), wl)
+    assert len(set(traces)) == len(set(mods)) == 8
     wl_lines = [ln for ln in (rec.parent / "database_workload.json").read_text().splitlines() if ln.strip()]
     assert len(wl_lines) == 1
+    record_reliability("concurrent_writers", writers=WRITERS, records=chk.good, corrupt_lines=len(chk.bad),
+                       records_lost=0, candidates_measured_twice=8 - len(set(mods)))
+
+
+# ---- measurement faults: crashes, impossible times and wrong results are recorded as failed ----------------
+
+def test_failure_reasons():
+    """What a failed measurement is recorded as: build errors, crashes, timeouts, impossible times."""
+    from sepgen.tune import _failure_reason
+
+    ok = types.SimpleNamespace(error_msg=None)
+    run = lambda err=None, secs=(1e-5,): types.SimpleNamespace(error_msg=err, run_secs=secs)  # noqa: E731
+    assert _failure_reason(ok, run()) == ("", "")
+    assert _failure_reason(types.SimpleNamespace(error_msg="build failed: X"), run())[0] == "build"
+    kind, why = _failure_reason(ok, run("LocalRunner: Timeout, killed after 30 seconds\n..."))
+    assert kind == "run" and why.startswith("timeout:")
+    assert _failure_reason(ok, run("RuntimeError: segfault in the kernel"))[0] == "run"
+    for secs in ([float("nan")], [-1.0], [0.0], [1e10], []):
+        assert _failure_reason(ok, run(None, secs))[0] == "timing", secs
+
+
+def _faulty_export(every: int = 3):
+    """An export that breaks some candidates: one build in ``every`` raises, the next exports garbage that
+    the runner cannot load (the candidate fails when it runs)."""
+    from tvm.s_tir.meta_schedule.builder.local_builder import default_export
+
+    calls = {"n": 0}
+
+    def export(mod):
+        calls["n"] += 1
+        if calls["n"] % every == 1:
+            raise RuntimeError("injected build crash")
+        path = default_export(mod)
+        if calls["n"] % every == 2:
+            Path(path).write_bytes(b"not a library")
+        return path
+
+    return export, calls
+
+
+def test_failing_candidates_are_recorded_and_tuning_goes_on(tuned_log, tmp_path, monkeypatch):
+    root, st, _ = tuned_log
+    copy = tmp_path / "logs"
+    shutil.copytree(root, copy)
+    wl = stage_workload(st, "float32")
+    d = LogDir(copy).stage_dir(wl, HOST)
+    export, calls = _faulty_export()
+    import sepgen.tune as tune
+
+    monkeypatch.setattr(tune, "_remote_export", lambda target, opts: export)
+    res = tune_stage(0, st, "float32", HOST, LogDir(copy), TuneOptions(trials=14, batch=3, progress=False,
+                                                                       roofline_fraction=100.0, patience=100))
+    failed = [json.loads(ln) for ln in (d / FAILED_FILE).read_text().splitlines()]
+    kinds = {e["kind"] for e in failed}
+    assert res.trials_run == 6 and res.failures == len(failed) >= 2, (res, failed)
+    assert {"build", "run"} <= kinds, failed
+    assert all(e["reason"] and e["trace"] for e in failed)
+    assert any("injected build crash" in e["reason"] for e in failed if e["kind"] == "build")
+    assert check_records(d / RECORD_FILE).good + len(failed) == 14
+    # a rerun counts them as spent and never measures them again
+    monkeypatch.undo()
+    res2 = tune_stage(0, st, "float32", HOST, LogDir(copy), TuneOptions(trials=16, batch=2, progress=False,
+                                                                        roofline_fraction=100.0, patience=100))
+    assert res2.trials_run == 2 and res2.failures == 0, res2
+    traces, mods = _candidate_keys(_good_lines(d / RECORD_FILE), wl)
+    assert not {e["key"] for e in failed} & set(mods) and len(set(mods)) == len(mods)
+    record_reliability("failed_candidates", injected_failures=len(failed), recorded_with_reason=len(failed))
+
+
+def test_strict_mode_stops_at_the_first_failing_candidate(tuned_log, tmp_path, monkeypatch):
+    root, st, _ = tuned_log
+    copy = tmp_path / "logs"
+    shutil.copytree(root, copy)
+    export, calls = _faulty_export(every=2)
+    import sepgen.tune as tune
+
+    monkeypatch.setattr(tune, "_remote_export", lambda target, opts: export)
+    with pytest.raises(BuildError, match="strict mode: a candidate of .* failed: build: build failed: "
+                                         "RuntimeError: injected build crash"):
+        tune_stage(0, st, "float32", HOST, LogDir(copy), TuneOptions(trials=40, batch=2, progress=False,
+                                                                     strict=True, roofline_fraction=100.0,
+                                                                     patience=100))
+    assert calls["n"] <= 2   # stopped after the first batch
+
+
+def _inject_wrong_record(d: Path, wl) -> str:
+    """A record whose kernel computes something else (the padded input stored as int32, an unsafe schedule
+    step), reported as the fastest of the log.  Returns its key."""
+    rec = d / RECORD_FILE
+    line = json.loads(rec.read_text().splitlines()[0])
+    trace = line[1][0]
+    trace[0].append(["GetSBlock", [], ["conv_pad", "main"], ["b900"]])
+    trace[0].append(["UnsafeSetDType", ["b900"], [0, "int32"], []])
+    line[1][1] = [1e-8, 1e-8, 1e-8]
+    with open(rec, "a") as f:
+        f.write(json.dumps(line) + "\n")
+    return schedule_key(record_module(wl, trace))
+
+
+def test_wrong_result_record_is_never_replayed(tuned_log, tmp_path):
+    root, st, _ = tuned_log
+    copy = tmp_path / "logs"
+    shutil.copytree(root, copy)
+    wl = stage_workload(st, "float32")
+    d = LogDir(copy).stage_dir(wl, HOST)
+    bad = _inject_wrong_record(d, wl)
+    assert LogDir(copy).ranked(wl, HOST)[0].key == bad     # it is the "best" record
+    # it is checked against the reference, rejected with its reason, and the next best is used
+    plan, scheduled, notes = _build_from_log(copy, st)
+    assert scheduled[0].source.startswith("tuned:")
+    assert len(notes) == 1 and "rejected: wrong result: max rel err" in notes[0], notes
+    failed = [json.loads(ln) for ln in (d / FAILED_FILE).read_text().splitlines()]
+    assert [(e["key"], e["kind"]) for e in failed] == [(bad, "wrong-result")]
+    assert "max rel err" in failed[0]["reason"]
+    assert LogDir(copy).replay(wl, HOST).mod is not None
+    _replay_matches_torch(copy, st)                          # a known-wrong record is skipped without a word
+    # strict mode: the replay refuses it
+    copy2 = tmp_path / "logs2"
+    shutil.copytree(root, copy2)
+    _inject_wrong_record(LogDir(copy2).stage_dir(wl, HOST), wl)
+    with pytest.raises(sepgen.SepgenError, match="strict mode: .* rejected: wrong result: max rel err"):
+        schedule_plan(Plan(_carrier_spec(st, "float32"), (st,), {"w": np.zeros(st.geom.weight_shape, "float32")}),
+                      HOST, make_replay(LogDir(copy2), "float32", strict=True)[0])
+    record_reliability("wrong_results", injected=1, rejected=1, used_as_best=0)
+
+
+def test_wrong_result_found_after_tuning_is_not_recorded_as_best(tuned_log, tmp_path):
+    root, st, _ = tuned_log
+    copy = tmp_path / "logs"
+    shutil.copytree(root, copy)
+    wl = stage_workload(st, "float32")
+    d = LogDir(copy).stage_dir(wl, HOST)
+    bad = _inject_wrong_record(d, wl)
+    n = check_records(d / RECORD_FILE).good
+    out = io.StringIO()
+    res = tune_stage(0, st, "float32", HOST, LogDir(copy), TuneOptions(trials=n + 2, batch=2, out=out,
+                                                                       roofline_fraction=100.0, patience=100))
+    assert res.best_us is not None and res.best_us > 0.1 and res.failures >= 1, res
+    meta = json.loads((d / META_FILE).read_text())
+    assert meta["verified_best"]["key"] != bad and meta["best_us"] == res.best_us
+    assert "rejected a record" in out.getvalue() and "wrong result: max rel err" in out.getvalue()
+    assert bad in LogDir(copy).wrong_result_keys(d)
+    # it left the database (set aside with its reason): it seeds no later search
+    assert bad not in _candidate_keys(_good_lines(d / RECORD_FILE), wl)[1]
+    assert "wrong result" in (d / REJECTED_FILE).read_text()
+    # strict mode stops there
+    copy2 = tmp_path / "logs2"
+    shutil.copytree(root, copy2)
+    _inject_wrong_record(LogDir(copy2).stage_dir(wl, HOST), wl)
+    with pytest.raises(BuildError, match="strict mode: the best record of .* computes a wrong result"):
+        tune_stage(0, st, "float32", HOST, LogDir(copy2), TuneOptions(trials=n + 1, batch=1, progress=False,
+                                                                      strict=True))
