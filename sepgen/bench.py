@@ -20,15 +20,17 @@ problem it computes differently; a peer that does not apply or has no log is
 listed under ``missing_peers`` with the reason.  Each peer's output is checked
 against ``torch`` (``peer_max_rel_err``).
 
-Timing alternates: after a warm-up, each round times sepgen once and then each
-peer once, so drifting machine load hits everyone alike; medians in
-microseconds are reported.  This is a benchmark: nothing here asserts a timing.
-Every library gets the target's core count: ``torch.set_num_threads``,
-``cv2.setNumThreads`` and ``TVM_NUM_THREADS`` (TVM otherwise takes half the
-logical CPUs on x86, assuming SMT).  The command sets ``OMP_WAIT_POLICY=PASSIVE``
-(unless set) before torch loads: with libgomp's spinning workers, alternating
-torch and TVM on the same cores, or sharing the machine, slows both several times.
-The JSON records the thread counts, the OpenMP policy and the load average.
+Timing alternates in blocks: after a warm-up, sepgen and each peer take turns
+running a block of calls whose first calls are not timed (:func:`time_rounds`),
+so drifting machine load hits everyone alike while neither library is billed for
+the other's spinning thread pool; medians in microseconds are reported.  This is
+a benchmark: nothing here asserts a timing.  Every library gets the target's
+core count: ``torch.set_num_threads``, ``cv2.setNumThreads`` and
+``TVM_NUM_THREADS`` (TVM otherwise takes half the logical CPUs on x86, assuming
+SMT).  PyTorch runs in its default OpenMP set-up (what its users get); an
+earlier version set ``OMP_WAIT_POLICY=PASSIVE``, which made torch's own calls
+2-4x slower and flattered sepgen.  The JSON records the thread counts, the
+OpenMP policy and the load average.
 
 MetaSchedule peer logs are made by :func:`tune_metaschedule_peer` (or
 ``python -m sepgen.bench SUITE --tune-peers N``), with the same trial budget as
@@ -496,14 +498,37 @@ def _warm(fn, min_calls: int = 3, max_s: float = 0.5):
     return out, first
 
 
-def time_rounds(fns: Sequence[tuple[str, Callable]], reps: int) -> dict[str, float]:
-    """Median seconds per call of each function, timed in alternating rounds."""
+#: calls per timed block; untimed calls before each block (at least this many, for at least this long)
+BLOCK, BLOCK_DISCARD, BLOCK_DISCARD_S = 10, 2, 0.01
+
+
+def time_rounds(fns: Sequence[tuple[str, Callable]], reps: int, block: int = BLOCK,
+                discard: int = BLOCK_DISCARD, discard_s: float = BLOCK_DISCARD_S) -> dict[str, float]:
+    """Median seconds per call of each function: ``reps`` timed calls each, in alternating blocks.
+
+    Blocks, not single calls, alternate, and the first calls of a block (``discard`` calls and at least
+    ``discard_s`` seconds) are not timed: PyTorch's OpenMP workers and TVM's pool both spin-wait for
+    milliseconds after they return, so a call timed right after the other library's would be billed for
+    its spinning (measured here: TVM kernels 40x slower right after torch calls under libgomp's default
+    policy).  Each implementation is thus
+    timed as a user calling it in a loop gets it, in the process's own OpenMP settings, while
+    alternation still spreads machine noise over all of them.
+    """
     times = {name: [] for name, _ in fns}
-    for _ in range(reps):
+    while any(len(ts) < reps for ts in times.values()):
         for name, fn in fns:
-            t0 = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t0)
+            ts = times[name]
+            if len(ts) >= reps:
+                continue
+            t_end = time.perf_counter() + discard_s
+            n = 0
+            while n < discard or time.perf_counter() < t_end:
+                fn()
+                n += 1
+            for _ in range(min(block, reps - len(ts))):
+                t0 = time.perf_counter()
+                fn()
+                ts.append(time.perf_counter() - t0)
     return {name: float(np.median(ts)) for name, ts in times.items()}
 
 
@@ -796,28 +821,13 @@ def tune_peers(workloads: Sequence[Workload], trials: Optional[int], target="hos
     return metas
 
 
-_OMP_SET_BY_BENCH = False
-
-
-def prefer_passive_openmp() -> None:
-    """Let PyTorch's OpenMP threads sleep, not spin, between calls (unless OMP_WAIT_POLICY is set).
-
-    libgomp's default keeps its workers spinning after every parallel region;
-    timed in alternation with TVM kernels (whose pool needs the same cores), or on
-    a machine shared with other processes, that spinning slows *both* sides by up
-    to 10x.  PASSIVE makes torch's numbers steadier and never slower in this
-    setting.  Only effective before torch is imported (libgomp reads it once).
-    """
-    global _OMP_SET_BY_BENCH
-    if "torch" not in sys.modules and "OMP_WAIT_POLICY" not in os.environ:
-        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-        _OMP_SET_BY_BENCH = True
 
 
 def _omp_policy() -> str:
+    # The benchmark does not change it: OMP_WAIT_POLICY=PASSIVE made PyTorch's own calls 2-4x slower
+    # here (a MobileNet depthwise layer: 79 us default vs 219 us PASSIVE), which would flatter sepgen.
+    # Alternating blocks (time_rounds) keep the two thread pools from billing each other instead.
     v = os.environ.get("OMP_WAIT_POLICY")
-    if _OMP_SET_BY_BENCH:
-        return f"{v} (set by sepgen bench)"
     return v or "libgomp default (workers spin between regions)"
 
 
@@ -831,7 +841,6 @@ def run_cli(args) -> int:
         tune_peers(workloads, tune_n, target=args.target, log_dir=args.log_dir)
         print(f"MetaSchedule peer logs ready for suite {args.suite}; run `sepgen bench {args.suite}` to compare")
         return 0
-    prefer_passive_openmp()
     run_suite(workloads, reps=args.reps, target=args.target, log_dir=args.log_dir, json_path=args.json,
               suite=args.suite)
     return 0

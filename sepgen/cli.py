@@ -12,7 +12,6 @@ Every user mistake exits with status 2 and one line ``sepgen: error: ...``.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -131,10 +130,8 @@ def _conv_problem(args):
     return w, b, kw, Path(args.weights).stem.replace(":", "_")
 
 
-def _torch_eager_us(op, w, b, kw, reps: int = 30) -> float:
-    """Median time of F.conv*d on the same shapes, same thread count, in this process."""
-    import time
-
+def _torch_eager_fn(op, w, b):
+    """F.conv*d on the same shapes and weights as ``op``: a zero-argument callable."""
     import numpy as np
     import torch
     import torch.nn.functional as F
@@ -152,15 +149,7 @@ def _torch_eager_us(op, w, b, kw, reps: int = 30) -> float:
     def run():
         xx = x if pad is not None else F.pad(x, flat)
         return conv(xx, wt, bt, spec.stride, pad if pad is not None else 0, spec.dilation, spec.groups)
-
-    for _ in range(3):
-        run()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        run()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts) * 1e6)
+    return run
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -258,8 +247,12 @@ def cmd_tune_and_compile(args) -> int:
 
         x = torch.randn(op.spec.input_shape, dtype=getattr(torch, op.spec.dtype))
         torch.set_num_threads(op.target.num_cores)
-        ours = op.benchmark(x, reps=args.reps)
-        theirs = _torch_eager_us(op, w, b, kw, reps=args.reps)
+        from .bench import time_rounds
+
+        # alternating blocks, PyTorch in its default OpenMP set-up (see sepgen.bench.time_rounds)
+        with torch.inference_mode():
+            med = time_rounds([("sepgen", lambda: op(x)), ("torch", _torch_eager_fn(op, w, b))], args.reps)
+        ours, theirs = med["sepgen"] * 1e6, med["torch"] * 1e6
         print(f"latency: sepgen {ours:.1f} us, PyTorch eager {theirs:.1f} us ({theirs / ours:.2f}x), "
               f"{torch.get_num_threads()} threads, median of {args.reps}")
     print(f"artifact: {out}")
@@ -454,12 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command not in ("optimize", "tradeoff"):
-        # PyTorch's OpenMP threads spin between calls by default, which steals the cores from the
-        # kernels timed next to them; sleep instead (set before torch is imported).  Not for
-        # `optimize`: it times whole models in PyTorch's own default set-up, and the optimized model
-        # handles the two thread pools itself (sepgen.modelopt.OptimizedModel).
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # OpenMP's wait policy is left as PyTorch users have it: every timing here alternates blocks of calls
+    # (sepgen.bench.time_rounds), so neither library is billed for the other's spinning thread pool, and
+    # OMP_WAIT_POLICY=PASSIVE (which this command once set) made PyTorch's own calls 2-4x slower.
     try:
         return int(args.fn(args) or 0)
     except SepgenError as e:
