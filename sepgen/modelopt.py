@@ -23,8 +23,8 @@ import torch
 import torch.nn as tnn
 
 from .errors import SepgenError, SpecError
+from .nn import CONV_TYPES as _CONVS
 
-_CONVS = (tnn.Conv1d, tnn.Conv2d, tnn.Conv3d)
 _BNS = (tnn.BatchNorm1d, tnn.BatchNorm2d, tnn.BatchNorm3d)
 
 
@@ -93,14 +93,20 @@ def fold_bn(weight, bias, bn):
     """Weight and bias of ``bn(conv(x))`` as one convolution (inference: running statistics)."""
     if not bn.track_running_stats or bn.running_var is None:
         raise SpecError("a BatchNorm without running statistics cannot be folded")
+    gamma, beta = (bn.weight, bn.bias) if bn.affine else (None, None)
+    return fold_bn_stats(weight, bias, gamma, beta, bn.running_mean, bn.running_var, bn.eps)
+
+
+def fold_bn_stats(weight, bias, gamma, beta, mean, var, eps: float):
+    """``fold_bn`` from the BatchNorm's tensors (``gamma``/``beta`` None when it is not affine)."""
     w = weight.detach().double()
     b = bias.detach().double() if bias is not None else torch.zeros(w.shape[0], dtype=torch.float64)
-    scale = torch.rsqrt(bn.running_var.double() + bn.eps)
-    if bn.affine:
-        scale = scale * bn.weight.detach().double()
-    shift = -bn.running_mean.double() * scale
-    if bn.affine:
-        shift = shift + bn.bias.detach().double()
+    scale = torch.rsqrt(var.detach().double() + eps)
+    if gamma is not None:
+        scale = scale * gamma.detach().double()
+    shift = -mean.detach().double() * scale
+    if beta is not None:
+        shift = shift + beta.detach().double()
     w = w * scale.reshape(-1, *([1] * (w.ndim - 1)))
     b = b * scale + shift
     return w.to(weight.dtype), b.to(weight.dtype)
@@ -159,26 +165,14 @@ def time_model_ms(model, example_inputs, reps: int = 30) -> float:
 
 
 def time_models_ms(a, b, example_inputs, reps: int = 30, block: int = 5) -> tuple[float, float]:
-    """Median latency (ms) of ``a`` and ``b`` on the same inputs, timed in alternating blocks.
+    """Median latency (ms) of ``a`` and ``b`` on the same inputs, timed in alternating blocks whose
+    first calls are not counted (:func:`sepgen.bench.time_rounds`: neither is billed for the other's
+    spinning thread pool)."""
+    from .bench import time_rounds
 
-    Blocks (not single calls) alternate, and each block's first call is not counted: a model leaves
-    its thread pool spinning for a while after it returns, which would be billed to the other.
-    """
-    ta, tb = [], []
     with torch.inference_mode():
-        for m in (a, b):
-            for _ in range(2):
-                m(*example_inputs)
-        while len(ta) < reps or len(tb) < reps:
-            for m, ts in ((a, ta), (b, tb)):
-                m(*example_inputs)
-                for _ in range(block):
-                    t0 = time.perf_counter()
-                    m(*example_inputs)
-                    ts.append(time.perf_counter() - t0)
-    ta.sort()
-    tb.sort()
-    return ta[len(ta) // 2] * 1e3, tb[len(tb) // 2] * 1e3
+        med = time_rounds([("a", lambda: a(*example_inputs)), ("b", lambda: b(*example_inputs))], reps, block=block)
+    return med["a"] * 1e3, med["b"] * 1e3
 
 
 def _compare(ref, out):
@@ -244,17 +238,9 @@ class _Found:
 
 def _fold_found(f: _Found):
     w, b = f.conv_args[0].detach(), f.conv_args[1]
-    b = None if b is None else b.detach()
-    for bw, bb, mean, var, eps in f.bn:
-        bn = tnn.BatchNorm1d(w.shape[0], eps=eps, affine=bw is not None)
-        with torch.no_grad():
-            bn.running_mean.copy_(mean)
-            bn.running_var.copy_(var)
-            if bw is not None:
-                bn.weight.copy_(bw)
-                bn.bias.copy_(bb)
-        w, b = fold_bn(w, b, bn)
-    return w, b
+    for gamma, beta, mean, var, eps in f.bn:
+        w, b = fold_bn_stats(w, b, gamma, beta, mean, var, eps)
+    return w, None if b is None else b.detach()
 
 
 def _replace_all(found, report, opts, progress):
@@ -535,4 +521,4 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     return model_out, report
 
 
-__all__ = ["optimize", "OptimizedModel", "Report", "LayerReport", "fold_bn", "time_model_ms", "time_models_ms"]
+__all__ = ["optimize", "OptimizedModel", "Report", "LayerReport", "fold_bn", "fold_bn_stats", "time_model_ms", "time_models_ms"]

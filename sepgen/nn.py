@@ -28,7 +28,9 @@ import torch.nn as tnn
 
 from .errors import PlanError, SpecError, TensorError
 
-_CONVS = (tnn.Conv1d, tnn.Conv2d, tnn.Conv3d)
+#: the PyTorch convolution modules sepgen replaces
+CONV_TYPES = (tnn.Conv1d, tnn.Conv2d, tnn.Conv3d)
+_CONVS = CONV_TYPES
 
 
 def _tuple(v, nd):
@@ -81,8 +83,6 @@ class Conv(tnn.Module):
             raise SpecError(f"from_conv takes an nn.Conv1d/2d/3d, got {type(conv).__name__}")
         if conv.padding_mode != "zeros":
             raise SpecError(f"padding_mode={conv.padding_mode!r} is not supported (only 'zeros')")
-        if isinstance(conv, (tnn.ConvTranspose1d, tnn.ConvTranspose2d, tnn.ConvTranspose3d)):
-            raise SpecError("transposed convolutions are not supported")
         return cls(conv.weight, conv.bias, conv.stride, conv.padding, conv.dilation, conv.groups,
                    tolerance=tolerance, input_shape=input_shape, **kw)
 
@@ -270,4 +270,4 @@ class FactorizedConv(Conv):
     what = "factorization"
 
 
-__all__ = ["Conv", "SeparableConv", "DepthwiseSeparableConv", "FactorizedConv"]
+__all__ = ["CONV_TYPES", "Conv", "SeparableConv", "DepthwiseSeparableConv", "FactorizedConv"]

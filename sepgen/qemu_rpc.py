@@ -37,8 +37,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,7 +45,8 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import BuildError, TargetError
-from .remote import EMULATION_INFO_FUNC, EMULATION_LABEL, RPCOptions, count_servers, is_emulated_meta
+from .remote import (EMULATION_INFO_FUNC, EMULATION_LABEL, RPCOptions, count_servers, free_port,
+                     is_emulated_meta, start_tracker, stop_process as stop)
 
 GUEST_DIR = Path(__file__).resolve().parent / "_qemu" / "guest"   # sepgen_rpc_guest.py: runs in the guest
 QEMU = "qemu-aarch64-static"
@@ -267,30 +266,6 @@ def start_server(tracker: str, key: str, log_path=None, **kw) -> subprocess.Pope
             out.close()
 
 
-def start_tracker(port: int, host: str = "127.0.0.1", log_path=None) -> subprocess.Popen:
-    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    try:
-        return subprocess.Popen([sys.executable, "-m", "tvm.exec.rpc_tracker", "--host", host, "--port", str(port),
-                                 "--port-end", str(port + 1)], stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    finally:
-        if log_path:
-            out.close()
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Kill a process started here, with its process group (TVM's workers run in child processes)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
-
-
 def wait_for_servers(rpc: RPCOptions, n: int = 1, timeout: float = 180, procs=()) -> None:
     """Wait until ``n`` servers are registered under ``rpc.key``; BuildError after ``timeout``."""
     deadline = time.time() + timeout
@@ -308,12 +283,6 @@ def wait_for_servers(rpc: RPCOptions, n: int = 1, timeout: float = 180, procs=()
         time.sleep(0.5)
     raise BuildError(f"{got if got >= 0 else 'no'} server(s) registered under {rpc.key!r} at "
                      f"{rpc.tracker_host}:{rpc.tracker_port} after {timeout:.0f}s")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 # ---- logs measured under emulation ----------------------------------------------------------------

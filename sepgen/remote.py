@@ -30,7 +30,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -283,3 +285,35 @@ def measure_on(rpc: Optional[RPCOptions]):
         yield rpc
     finally:
         _CURRENT.reset(token)
+
+
+# ---- processes of a local tracker and servers (tests, the emulated server, recipes) ----------------
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def start_tracker(port: int, host: str = "127.0.0.1", log_path=None) -> subprocess.Popen:
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    try:
+        return subprocess.Popen([sys.executable, "-m", "tvm.exec.rpc_tracker", "--host", host, "--port", str(port),
+                                 "--port-end", str(port + 1)], stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        if log_path:
+            out.close()
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Kill a process started here, with its process group (TVM's workers run in child processes)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pass

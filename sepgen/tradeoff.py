@@ -83,7 +83,7 @@ def accuracy(model, x, y) -> float:
 def run(tolerances=DEFAULT_TOLERANCES, epochs: int = 12, seed: int = 0, reps: int = 20, width: int = 32,
         target: str = "host", progress: bool = True, finetune_epochs: int = 2) -> dict:
     """Train once, then optimize at each tolerance; returns the results as plain data."""
-    from .modelopt import optimize, time_model_ms
+    from .modelopt import optimize, time_model_ms, time_models_ms
 
     xtr, ytr, xte, yte = load_digits(seed=seed)
     t0 = time.perf_counter()
@@ -99,8 +99,7 @@ def run(tolerances=DEFAULT_TOLERANCES, epochs: int = 12, seed: int = 0, reps: in
         om, rep = optimize(model, xte, target=target, tolerance=float(tol), progress=False, measure=False,
                            max_rel_error=float("inf"))
         acc = accuracy(om, xte, yte)
-        ms = time_model_ms(om, (xte,), reps=reps)
-        base_ms_now = time_model_ms(model, (xte,), reps=reps)   # the peer again, alternating
+        base_ms_now, ms = time_models_ms(model, om, (xte,), reps=reps)   # the peer again, same round
         layers = [{"name": r.name, "plan": r.plan, "error": r.error} for r in rep.layers]
         acc_ft = None
         if finetune_epochs and any(lay["error"] > 1e-6 for lay in layers):

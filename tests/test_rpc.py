@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,7 +30,7 @@ from sepgen import cli
 from sepgen.build import ScheduledStage, build_module
 from sepgen.errors import BuildError, TargetError
 from sepgen.logs import META_FILE, RECORD_FILE, LogDir, check_records, stage_workload
-from sepgen.remote import RPCOptions, count_servers
+from sepgen.remote import RPCOptions, count_servers, free_port, stop_process
 from sepgen.runtime import CompiledConv
 from sepgen.stages import DepthwiseConv, Geometry, Plan
 from sepgen.targets import get_target
@@ -48,25 +45,6 @@ pytestmark = [
     pytest.mark.skipif(importlib.util.find_spec("tornado") is None,
                        reason="TVM's RPC tracker needs tornado (pip install 'apache-tvm[rpc]')"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    """SIGKILL the process group this test started (the tracker or server and its worker children)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 class Cluster:
@@ -86,7 +64,7 @@ class Cluster:
 
     def kill_all(self) -> None:
         for p in self.procs:
-            _kill(p)
+            stop_process(p)
 
     def rpc(self, timeout=30) -> RPCOptions:
         return RPCOptions("127.0.0.1", self.tracker_port, KEY, session_timeout_sec=timeout)
@@ -110,11 +88,11 @@ class Cluster:
 def cluster(tmp_path_factory, request):
     c = Cluster(tmp_path_factory.mktemp("rpc"))
     request.addfinalizer(c.kill_all)
-    c.tracker_port = _free_port()
+    c.tracker_port = free_port()
     c.start(["tvm.exec.rpc_tracker", "--host", "127.0.0.1", "--port", str(c.tracker_port),
              "--port-end", str(c.tracker_port + 1)], "tracker")
     for i in range(2):
-        port = _free_port()
+        port = free_port()
         c.servers.append(c.start(["tvm.exec.rpc_server", "--host", "127.0.0.1", "--port", str(port),
                                   "--port-end", str(port + 1), "--tracker", f"127.0.0.1:{c.tracker_port}",
                                   "--key", KEY], f"server{i}"))
@@ -163,7 +141,7 @@ def test_rpc_options_parse():
 
 
 def test_unreachable_tracker_is_a_clear_error(tmp_path):
-    rpc = RPCOptions("127.0.0.1", _free_port(), KEY, session_timeout_sec=5)
+    rpc = RPCOptions("127.0.0.1", free_port(), KEY, session_timeout_sec=5)
     with pytest.raises(BuildError, match="cannot reach the RPC tracker"):
         tune_stage(0, _stage(), "float32", HOST, LogDir(tmp_path), TuneOptions(trials=4, progress=False, rpc=rpc))
 
@@ -212,7 +190,7 @@ def test_killing_servers_mid_run(cluster, tmp_path):
         deadline = time.time() + 240
         while time.time() < deadline and not killed.is_set():
             if check_records(rec).good >= 4:       # the first batch is in the log
-                _kill(victim)
+                stop_process(victim)
                 killed.set()
                 return
             time.sleep(0.1)
@@ -239,7 +217,7 @@ def test_killing_servers_mid_run(cluster, tmp_path):
         deadline = time.time() + 240
         while time.time() < deadline:
             if check_records(rec).good >= before + 4:
-                _kill(last)
+                stop_process(last)
                 return
             time.sleep(0.1)
 
