@@ -195,7 +195,7 @@ def sepgen_log_trials(workload: Workload, log_root, target) -> tuple[int, str]:
     for st in plan.stages:
         if isinstance(st, FFTConv):
             continue
-        swl = stage_workload(st, workload.spec.dtype)
+        swl = stage_workload(st, workload.spec.dtype, target.family)
         try:
             meta = log.read_meta(log.stage_dir(swl, target))
         except LogError:
@@ -284,7 +284,7 @@ def tune_metaschedule_peer(workload: Workload, trials: Optional[int] = None, log
         raise SpecError(f"trials must be a positive int, got {trials!r}")
     _, stage = direct_stage(workload)
     dtype = workload.spec.dtype
-    swl = stage_workload(stage, dtype)
+    swl = stage_workload(stage, dtype, family=None)   # MetaSchedule's own: the plain lowering
     d = peer_log_dir(root, tgt, workload.name)
     d.mkdir(parents=True, exist_ok=True)
     meta = _read_json(d / META_FILE)
@@ -332,7 +332,7 @@ def load_metaschedule_peer(workload: Workload, stage, target, log_root):
 
     from .logs import stage_workload
 
-    swl = stage_workload(stage, workload.spec.dtype)
+    swl = stage_workload(stage, workload.spec.dtype, family=None)
     d = peer_log_dir(log_root, target, workload.name)
     if not (d / RECORD_FILE).exists():
         return None, (f"no MetaSchedule log at {d} (make one with `python -m sepgen.bench {workload.suite} "

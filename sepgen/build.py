@@ -34,7 +34,7 @@ def schedule_stage(stage: Stage, dtype: str, target: TargetPreset, tune: bool = 
 
     import schedules
 
-    lowered = lower_stage(stage, dtype)
+    lowered = lower_stage(stage, dtype, target.family)
     sch = s_tir.Schedule(IRModule({"main": lowered.func}))
     template = schedules.get_template(stage.kind, target.family)
     from schedules.context import TemplateContext

@@ -940,7 +940,7 @@ def emulate_stage(stage, dtype: str, target, inputs: dict, sch=None) -> "object"
     target = get_target(target)
     if sch is None:
         _, sch = schedule_default(stage, dtype, target)
-    lowered = lower_stage(stage, dtype)
+    lowered = lower_stage(stage, dtype, target.family)
     func = sch.mod["main"]
     grid, block = launch_dims(func)
     ex = tvm.compile(sch.mod, target=target.to_tvm())

@@ -67,12 +67,13 @@ class StageWorkload:
     dtype: str = "float32"
 
 
-def stage_workload(stage, dtype: str) -> StageWorkload:
+def stage_workload(stage, dtype: str, family: Optional[str] = "cpu") -> StageWorkload:
+    """The stage lowered for ``family`` (see :func:`sepgen.lowering.lower_stage`), keyed by its TIR."""
     import tvm
 
     from .lowering import lower_stage
 
-    lowered = lower_stage(stage, dtype)
+    lowered = lower_stage(stage, dtype, family)
     mod = tvm.IRModule({"main": lowered.func})
     text = mod.script()
     h = hashlib.sha256(text.encode()).hexdigest()

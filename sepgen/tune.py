@@ -338,7 +338,7 @@ def tune_stage(index: int, stage: Stage, dtype: str, target: TargetPreset, log: 
 
         require_servers(opts.rpc)      # the tracker answers and has servers under the key
     # --- end ARM issue ---
-    wl = stage_workload(stage, dtype)
+    wl = stage_workload(stage, dtype, target.family)
     say = (lambda m: print(f"  {label or stage.kind}: {m}", file=opts.out or sys.stderr, flush=True)) \
         if opts.progress else None
     with StageLock(log.stage_dir(wl, target), say):
@@ -489,7 +489,7 @@ def check_stage_result(stage: Stage, dtype: str, target: TargetPreset, mod, seed
     from .lowering import lower_stage
     from .reference import run_stage_torch
 
-    lowered = lower_stage(stage, dtype)
+    lowered = lower_stage(stage, dtype, target.family)
     rng = np.random.default_rng(seed)
     arrays = [rng.standard_normal(shape).astype(dtype) for shape in lowered.arg_shapes[:-1]]
     params = dict(zip(lowered.arg_names[1:-1], arrays[1:]))
@@ -630,7 +630,7 @@ def make_replay(log: LogDir, dtype: str, strict: bool = False):
     notes: list[str] = []
 
     def replay(index: int, stage: Stage, target: TargetPreset):
-        wl = stage_workload(stage, dtype)
+        wl = stage_workload(stage, dtype, target.family)
         got = log.replay(wl, target)
         if got.stale:
             notes.append(f"stage {index} ({stage.kind}): {got.stale}; using the template's default knobs")

@@ -52,6 +52,51 @@ def test_dense_3x3_64_128():
     assert rel_err(op(x), F.conv2d(x, w, padding=1)) <= 1e-5
 
 
+# ---- strided convolutions: the CPU lowering de-interleaves the padded input -----------------------
+
+STRIDED = [
+    # (input shape, weight shape, stride, padding, dilation, groups): odd and even padded widths, no padding,
+    # strides 2 and 3, dilated, 1-D and 3-D, stride only along W
+    ((1, 8, 15, 15), (8, 1, 3, 3), 2, 1, 1, 8),
+    ((1, 8, 15, 16), (8, 1, 5, 5), 3, 2, 1, 8),
+    ((2, 4, 17, 17), (6, 4, 3, 3), 2, 0, 1, 1),
+    ((1, 4, 19, 21), (4, 1, 3, 3), 2, 2, 2, 4),
+    ((1, 4, 33), (8, 4, 5), 2, 1, 1, 1),
+    ((1, 4, 33), (4, 1, 5), 3, 0, 1, 4),
+    ((1, 2, 9, 10, 11), (4, 2, 3, 3, 3), 2, 1, 1, 1),
+    ((1, 6, 10, 10), (12, 2, 3, 3), (1, 2), 1, 1, 3),
+]
+
+
+@pytest.mark.parametrize("xs,ws,stride,pad,dil,groups", STRIDED, ids=[f"s{i}" for i in range(len(STRIDED))])
+def test_strided_conv_reads_deinterleaved_input(xs, ws, stride, pad, dil, groups):
+    from sepgen.ir import ConvSpec
+    from sepgen.lowering import lower_stage
+    from sepgen.stages import direct_plan
+
+    g = _gen(len(xs) * 7 + ws[-1])
+    x, w = torch.randn(xs, generator=g), torch.randn(ws, generator=g)
+    op = sepgen.compile_conv(w, xs, stride=stride, padding=pad, dilation=dil, groups=groups)
+    conv = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)]
+    assert rel_err(op(x), conv(x, w, stride=stride, padding=pad, dilation=dil, groups=groups)) <= 1e-5
+    # the CPU lowering stores the padded input as [..., phase, W/s]; CUDA (and MetaSchedule's peer) get it plain
+    nd = len(xs) - 2
+    sw = stride[-1] if isinstance(stride, tuple) else stride
+    spec = ConvSpec.create(xs, ws, stride=stride, padding=pad, dilation=dil, groups=groups)
+    stage = direct_plan(spec, w.numpy()).stages[0]
+    padded_w = xs[-1] + 2 * pad
+    bufs = {str(b.name): [int(v) for v in b.shape] for b in _alloc_buffers(lower_stage(stage, "float32", "cpu").func)}
+    assert bufs["conv_pad"][-2:] == [sw, -(-padded_w // sw)]
+    assert len(bufs["conv_pad"]) == nd + 3
+    plain = {str(b.name): [int(v) for v in b.shape] for b in _alloc_buffers(lower_stage(stage, "float32", None).func)}
+    assert len(plain.get("conv_pad", xs)) == nd + 2
+
+
+def _alloc_buffers(func):
+    """The intermediate buffers of an unscheduled PrimFunc (allocated by its root block)."""
+    return list(func.body.block.alloc_buffers)
+
+
 # ---- float16 ------------------------------------------------------------------------------------
 
 FP16_CASES = [

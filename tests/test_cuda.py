@@ -335,7 +335,7 @@ def test_sampled_and_replayed_schedules_are_correct(case, seeds):
     template = schedules.get_template(stage.kind, "cuda")
     checked = 0
     for seed in seeds:
-        lowered = lower_stage(stage, "float32")
+        lowered = lower_stage(stage, "float32", "cuda")
         sch = s_tir.Schedule(tvm.IRModule({"main": lowered.func}), seed=seed)
         template(sch, TemplateContext(stage, None, target, tune=True))
         replayed = s_tir.Schedule(tvm.IRModule({"main": lowered.func}))

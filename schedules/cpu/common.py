@@ -34,6 +34,8 @@ class ConvDefaults:
     flatten_spatial: bool = False    # pointwise alone: treat all spatial axes as one
     parallel_channels: bool = True   # False: channels loop inside the parallel row loop (fused consumers)
     reduce_inside: bool = False      # True: taps inside the register tile, around the vector loop only
+    flatten_rows: bool = False       # the row tile and W as one vectorized axis (pointwise consumers of a
+                                     # row tile: 2 rows x 56 is 7 vectors of 16, 56 alone 7 of 8)
 
 
 def has_block(sch, name: str) -> bool:
@@ -76,9 +78,21 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
         else:
             h_loop, h_ext, outer_sp = None, 1, []
 
+    oc = best_divisor(g.out_channels, d.oc_tile)
+    if d.flatten_rows and h_loop is not None:
+        rt = best_divisor(h_ext, d.row_tile)
+        ho, hi = knobs.split(h_loop, h_ext, [rt], max_innermost=8)
+        flat = sch.fuse(hi, w_loop)
+        f_ext = int(sch.get(flat).extent)
+        vec = best_divisor(f_ext, d.vec_lanes, prefer_multiple_of=8 if f_ext % 8 == 0 else 1)
+        wo, wi = knobs.split(flat, f_ext, [vec], max_innermost=64)
+        oo, oi = knobs.split(o_loop, g.out_channels, [oc], max_innermost=8)
+        outer = [n_loop, oo, *outer_sp, ho] if d.parallel_channels else [n_loop, *outer_sp, ho, oo]
+        sch.reorder(*outer, wo, *red, oi, wi)
+        par = sch.fuse(*outer) if d.parallel_channels else sch.fuse(n_loop, *outer_sp, ho)
+        return _finish_part(sch, part, blk, par, red, oi, None, wi, d)
     vec = best_divisor(w_ext, d.vec_lanes, prefer_multiple_of=8 if w_ext % 8 == 0 else 1)
     wo, wi = knobs.split(w_loop, w_ext, [vec], max_innermost=64)
-    oc = best_divisor(g.out_channels, d.oc_tile)
     oo, oi = knobs.split(o_loop, g.out_channels, [oc], max_innermost=8)
     if h_loop is not None:
         rt = best_divisor(h_ext, d.row_tile)
@@ -99,6 +113,11 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
             # 1-D consumer of a fused tile: parallel over w tiles, channels inside
             sch.reorder(n_loop, wo, oo, *inner)
             par = sch.fuse(n_loop, wo)
+    return _finish_part(sch, part, blk, par, red, oi, hi, wi, d)
+
+
+def _finish_part(sch, part, blk, par, red, oi, hi, wi, d: ConvDefaults):
+    """Parallel loop, the pad and epilogue blocks at it, vector and unrolled register tile, reduction init."""
     sch.parallel(par)
     pad = f"{part.name}_pad"
     if has_block(sch, pad):
