@@ -48,37 +48,28 @@ def _conv_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dtype: str, out
     pads = g.padding
     name = part.name
     s_w = int(g.stride[-1]) if phase_split else 1
+    padded = [s + p[0] + p[1] for s, p in zip(sp, pads)]
+
+    def padded_x(n, c, coords, check_last: bool = False):
+        """x at padded coordinates, 0 outside (bounds checked on padded axes, and on W if asked)."""
+        conds = []
+        src = []
+        for a, (i, (lo, hi), s) in enumerate(zip(coords, pads, sp)):
+            if lo or hi or (check_last and a == nd - 1):
+                conds.append(tirx.all(i >= lo, i < s + lo))
+            src.append(i - lo)
+        return tirx.if_then_else(tirx.all(*conds), x[(n, c, *src)], tirx.const(0, x.dtype))
+
     if s_w > 1:
         # strided along W: the padded input de-interleaved, column j at [..., j % s, j // s], so a
-        # vector of outputs reads contiguous elements (see ``lower_stage``)
-        padded = [s + p[0] + p[1] for s, p in zip(sp, pads)]
-        w2 = -(-padded[-1] // s_w)
-
-        def split_fn(n, c, *idx):
-            *rows, ph, j = idx
-            full = [*rows, j * s_w + ph]
-            conds = []
-            src = []
-            for i, (lo, hi), s in zip(full, pads, sp):
-                conds.append(tirx.all(i >= lo, i < s + lo))
-                src.append(i - lo)
-            return tirx.if_then_else(tirx.all(*conds), x[(n, c, *src)], tirx.const(0, x.dtype))
-
-        xp = te.compute((n_, c_, *padded[:-1], s_w, w2), split_fn, name=f"{name}_pad")
+        # vector of outputs reads contiguous elements (see ``lower_stage``); the last of the W/s
+        # columns of a phase may lie past the padded width, hence the W bounds check
+        xp = te.compute((n_, c_, *padded[:-1], s_w, -(-padded[-1] // s_w)),
+                        lambda n, c, *idx: padded_x(n, c, [*idx[:-2], idx[-1] * s_w + idx[-2]], check_last=True),
+                        name=f"{name}_pad")
         blocks["pad"].append(f"{name}_pad")
     elif any(p != (0, 0) for p in pads):
-        padded = [s + p[0] + p[1] for s, p in zip(sp, pads)]
-
-        def pad_fn(n, c, *idx):
-            conds = []
-            src = []
-            for i, (lo, hi), s in zip(idx, pads, sp):
-                if lo or hi:
-                    conds.append(tirx.all(i >= lo, i < s + lo))
-                src.append(i - lo)
-            return tirx.if_then_else(tirx.all(*conds), x[(n, c, *src)], tirx.const(0, x.dtype))
-
-        xp = te.compute((n_, c_, *padded), pad_fn, name=f"{name}_pad")
+        xp = te.compute((n_, c_, *padded), lambda n, c, *idx: padded_x(n, c, idx), name=f"{name}_pad")
         blocks["pad"].append(f"{name}_pad")
     else:
         xp = x
@@ -92,10 +83,11 @@ def _conv_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dtype: str, out
         cbase = (o // cout_g) * cin_g if cout_g > 1 else o * cin_g
         ci = cbase + rc if rc is not None else cbase
         src = [i * st + (rk * d if rk is not None else 0) for i, st, rk, d in zip(idx, g.stride, rks, g.dilation)]
-        if s_w > 1:
-            tap = rks[-1] * g.dilation[-1] if rks[-1] is not None else 0
-            src = [*src[:-1], tirx.floormod(tap, s_w) if rks[-1] is not None else 0,
-                   idx[-1] + (tirx.floordiv(tap, s_w) if rks[-1] is not None else 0)]
+        if s_w > 1:   # tap k of output w: phase k % s, column w + k // s
+            k = rks[-1]
+            phase, shift = (tirx.floormod(k * g.dilation[-1], s_w), tirx.floordiv(k * g.dilation[-1], s_w)) \
+                if k is not None else (0, 0)
+            src = [*src[:-1], phase, idx[-1] + shift]
         wk = [rk if rk is not None else 0 for rk in rks]
         prod = xp[(n, ci, *src)].astype(acc_dtype) * w[(o, rc if rc is not None else 0, *wk)].astype(acc_dtype)
         return te.sum(prod, axis=axes) if axes else prod
