@@ -165,11 +165,16 @@ def _extent(sch, loop) -> Optional[int]:
         return None
 
 
-def compute_producer_at(sch, part, loop, lanes: int) -> None:
+def compute_producer_at(sch, part, loop, lanes: int, knobs: Optional[Knobs] = None, row_block: int = 0) -> None:
     """Compute an earlier chain part (and its padded input) at ``loop`` of its consumer.
 
-    Its spatial tile is whatever the consumer's tile needs (halo included); the
-    reductions go outside the innermost spatial loop, which is vectorized.
+    Its spatial tile is whatever the consumer's tile needs (halo included).  By default the
+    reductions go outside the innermost spatial loop, which is vectorized.  With ``row_block``
+    (and ``knobs``) the tile is *register-blocked*: a knob-sized block of rows times one vector,
+    the taps unrolled inside it, so the accumulators stay in registers and an input row loaded for
+    one output row serves the next rows' taps (a row pass over 7 rows loads 7+6 input vectors per
+    block instead of 7 per row).  The padded input is then inlined when it pads no innermost axis:
+    its bounds check depends on the row alone, the same for every lane, and no tile copy is made.
     """
     blk = sch.get_sblock(part.name)
     sch.compute_at(blk, loop, preserve_unit_loops=True)
@@ -179,11 +184,13 @@ def compute_producer_at(sch, part, loop, lanes: int) -> None:
     inner = loops[pos + 1:]
     n_red = _n_red(part)
     sp, red = (inner[:-n_red], inner[-n_red:]) if n_red else (inner, [])
+    blocked = bool(row_block) and knobs is not None and part.geom.ndim >= 2 and len(sp) >= 2
     # no spatial loop left (all unit extents): nothing to tile, but the pad block below must still
     # move under ``loop``, or computing the next producer there fails
     if sp:
         try:
-            _tile_producer(sch, blk, sp, red, lanes)
+            if not (blocked and _tile_producer_blocked(sch, blk, sp, red, lanes, knobs, row_block, part)):
+                _tile_producer(sch, blk, sp, red, lanes)
         except ScheduleError:
             # with unit axes dropped, the loops left can be the halo'd row loop, whose overlapping
             # (non-affine) binding TVM refuses to reorder/vectorize/decompose: leave the loops as
@@ -191,8 +198,39 @@ def compute_producer_at(sch, part, loop, lanes: int) -> None:
             pass
     pad = f"{part.name}_pad"
     if has_block(sch, pad):
-        sch.compute_at(sch.get_sblock(pad), loop, preserve_unit_loops=True)
-        _vectorize_inner(sch, sch.get_sblock(pad), lanes)
+        if blocked and part.geom.padding[-1] == (0, 0) and part.geom.stride[-1] == 1:
+            sch.compute_inline(sch.get_sblock(pad))
+        else:
+            sch.compute_at(sch.get_sblock(pad), loop, preserve_unit_loops=True)
+            _vectorize_inner(sch, sch.get_sblock(pad), lanes)
+
+
+def _tile_producer_blocked(sch, blk, sp, red, lanes: int, knobs: Knobs, row_block: int, part) -> bool:
+    """rows / row block, W / vector, taps, row block (unrolled), vector: accumulators in registers.
+
+    Returns False (nothing changed) when the tile's extents are not static."""
+    h, w = sp[-2], sp[-1]
+    h_ext, w_ext = _extent(sch, h), _extent(sch, w)
+    if h_ext is None or w_ext is None:
+        return False
+    ho, hi = knobs.split(h, h_ext, [best_divisor(h_ext, row_block)], max_innermost=12)
+    if w_ext <= 64:
+        wo, wi = [], w
+    else:
+        # a tail (w_ext % lanes != 0) becomes a predicated last vector
+        w_o, wi = sch.split(w, [None, lanes])
+        wo = [w_o]
+    sch.reorder(*sp[:-2], ho, *wo, *red, hi, wi)
+    g = part.geom
+    if g.in_channels // g.groups == 1:   # taps only (a channel reduction stays a loop)
+        for t in red:
+            sch.unroll(t)
+    sch.unroll(hi)
+    if w_ext > 1:
+        sch.vectorize(wi)
+    if red:
+        sch.decompose_reduction(blk, red[0])
+    return True
 
 
 def _tile_producer(sch, blk, sp, red, lanes: int) -> None:
