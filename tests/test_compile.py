@@ -156,7 +156,7 @@ def test_separable_register_blocked_passes(xs, kernel, stride, pad, dil, rank):
     first = stage.parts[0]
     _, sch = schedule_stage(stage, "float32", host)
     text = sch.mod.script()
-    in_place = first.geom.padding[-1] == (0, 0) and first.geom.stride[-1] == 1 and any(
+    in_place = tuple(first.geom.padding[-1]) == (0, 0) and first.geom.stride[-1] == 1 and any(
         p != (0, 0) for p in first.geom.padding)
     if in_place:
         assert f'T.sblock("{first.name}_pad")' not in text   # read through its bounds check, not copied

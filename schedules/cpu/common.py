@@ -198,7 +198,7 @@ def compute_producer_at(sch, part, loop, lanes: int, knobs: Optional[Knobs] = No
             pass
     pad = f"{part.name}_pad"
     if has_block(sch, pad):
-        if blocked and part.geom.padding[-1] == (0, 0) and part.geom.stride[-1] == 1:
+        if blocked and tuple(part.geom.padding[-1]) == (0, 0) and int(part.geom.stride[-1]) == 1:
             sch.compute_inline(sch.get_sblock(pad))
         else:
             sch.compute_at(sch.get_sblock(pad), loop, preserve_unit_loops=True)
