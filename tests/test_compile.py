@@ -136,6 +136,7 @@ def test_separable_register_blocked_passes(xs, kernel, stride, pad, dil, rank):
     from schedules.context import TemplateContext
     from sepgen.build import ScheduledStage, build_module, schedule_stage
     from sepgen.lowering import lower_stage
+    from sepgen.runtime import _aligned
     from sepgen.targets import get_target
 
     g = _gen(sum(xs) + rank)
@@ -160,20 +161,17 @@ def test_separable_register_blocked_passes(xs, kernel, stride, pad, dil, rank):
         p != (0, 0) for p in first.geom.padding)
     if in_place:
         assert f'T.sblock("{first.name}_pad")' not in text   # read through its bounds check, not copied
-    update = [ln for ln in text.splitlines() if f'T.sblock("{first.name}_update")' in ln]
-    assert update, text
     # the first pass's update sits under unrolled loops (taps and row block) around its vector loop
     lines = text.splitlines()
-    i = next(k for k, ln in enumerate(lines) if f'T.sblock("{first.name}_update")' in ln)
+    i = next((k for k, ln in enumerate(lines) if f'T.sblock("{first.name}_update")' in ln), None)
+    assert i is not None, text
     enclosing = [ln.strip() for ln in lines[max(0, i - 4):i] if ln.strip().startswith("for ")]
     assert any("T.unroll(" in ln for ln in enclosing) and "T.vectorized(" in enclosing[-1], enclosing
     # random knob samples (what the search tries) stay correct
     template = schedules.get_template("separable", "cpu")
-    from sepgen.runtime import _aligned
-
     params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))) for k, v in op.plan.params.items()}
+    lowered = lower_stage(stage, "float32", "cpu")
     for seed in range(1, 13):
-        lowered = lower_stage(stage, "float32", "cpu")
         s = s_tir.Schedule(IRModule({"main": lowered.func}), seed=seed)
         template(s, TemplateContext(stage, lowered, host, tune=True))
         ex = build_module([ScheduledStage(0, stage, lowered, s.mod["main"])], host)

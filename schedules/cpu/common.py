@@ -172,8 +172,8 @@ def compute_producer_at(sch, part, loop, lanes: int, knobs: Optional[Knobs] = No
     reductions go outside the innermost spatial loop, which is vectorized.  With ``row_block``
     (and ``knobs``) the tile is *register-blocked*: a knob-sized block of rows times one vector,
     the taps unrolled inside it, so the accumulators stay in registers and an input row loaded for
-    one output row serves the next rows' taps (a row pass over 7 rows loads 7+6 input vectors per
-    block instead of 7 per row).  The padded input is then inlined when it pads no innermost axis:
+    one output row serves the next rows' taps (a 7-tap pass along H over a block of 6 rows loads
+    12 input rows instead of 42).  The padded input is then inlined when it pads no innermost axis:
     its bounds check depends on the row alone, the same for every lane, and no tile copy is made.
     """
     blk = sch.get_sblock(part.name)
