@@ -203,3 +203,28 @@ def test_cli_errors(capsys):
     with pytest.raises(SpecError):
         bench.run_suite([WORKLOADS["mobilenet_v1_dw_6"]], reps=0)
     assert [w.name for w in bench.suite_workloads("dw-mobilenet")] == [f"mobilenet_v1_dw_{i}" for i in range(7)]
+
+
+def test_peak_gflops_is_measured_and_falls_back(monkeypatch):
+    """The FLOP peak of the rooflines is a compiled FMA kernel's throughput, not a vector-width formula
+    (Zen 4 issues AVX-512 FMAs as two halves: the formula is 1.7x above what it can do); without a C
+    compiler it is the formula."""
+    from sepgen import roofline
+
+    for f in (roofline.measured_peak_gflops, roofline.peak_gflops):
+        f.cache_clear()
+    try:
+        m = roofline.measured_peak_gflops()
+        assert m is not None and math.isfinite(m) and m > 0
+        assert roofline.peak_gflops() == m
+        # the FLOP count is not a timing: an FMA loop can not beat cores x lanes x 2 pipes x 2 flops
+        # at any clock below 6 GHz
+        assert m < roofline._formula_gflops() * 2.0
+        roofline.measured_peak_gflops.cache_clear()
+        roofline.peak_gflops.cache_clear()
+        monkeypatch.setenv("CC", "/nonexistent/cc")
+        assert roofline.measured_peak_gflops() is None
+        assert roofline.peak_gflops() == roofline._formula_gflops()
+    finally:
+        for f in (roofline.measured_peak_gflops, roofline.peak_gflops):
+            f.cache_clear()

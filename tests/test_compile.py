@@ -1,4 +1,4 @@
-"""Targeted compile_conv cases: MobileNetV1 layers, float16, ``out=``, strided inputs, register-blocked separable passes, the plan's summary."""
+"""Targeted compile_conv cases: MobileNetV1 layers, the direct template's variants, float16, ``out=``, strided inputs, register-blocked separable passes, the plan's summary."""
 from __future__ import annotations
 
 import pytest
@@ -50,6 +50,69 @@ def test_dense_3x3_64_128():
     w = torch.randn(128, 64, 3, 3, generator=g)
     op = sepgen.compile_conv(w, tuple(x.shape), padding=1)
     assert rel_err(op(x), F.conv2d(x, w, padding=1)) <= 1e-5
+
+
+# ---- the direct template's two variants --------------------------------------------------------
+
+DIRECT = [
+    # (input shape, weight shape, kwargs): dense, grouped and strided, 1-D, 3-D strided, one input channel
+    ((1, 16, 12, 12), (24, 16, 3, 3), dict(padding=1)),
+    ((1, 8, 10, 11), (12, 4, 3, 3), dict(stride=2, groups=2, padding=(1, 0))),
+    ((1, 6, 33), (8, 6, 5), dict(padding=2, dilation=2)),
+    ((1, 4, 7, 8, 9), (6, 4, 3, 3, 3), dict(padding=1, stride=2)),
+    ((1, 1, 12, 12), (8, 1, 3, 3), dict(padding=1)),   # one input channel: the depthwise loop
+]
+
+
+@pytest.mark.parametrize("xs,ws,kw", DIRECT, ids=[f"direct{i}" for i in range(len(DIRECT))])
+def test_direct_template_variants(xs, ws, kw):
+    """Both variants of the direct template, at their default knobs and at 6 random knob samples each,
+    match F.conv*.  Variant 0 of a layer with several input channels per group runs the output-channel
+    loop inside the parallel task (so the padded input tile is made once for every output channel);
+    variant 1 puts it in the parallel loop."""
+    import re
+
+    import numpy as np
+    from tvm import IRModule, s_tir
+
+    import schedules
+    from schedules.context import TemplateContext
+    from sepgen.build import ScheduledStage, build_module
+    from sepgen.lowering import lower_stage
+    from sepgen.runtime import _aligned
+    from sepgen.api import make_spec
+    from sepgen.stages import direct_plan
+    from sepgen.targets import get_target
+
+    g = _gen(sum(xs) + sum(ws))
+    x = torch.randn(xs, generator=g)
+    w = torch.randn(ws, generator=g)
+    ref = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)](x, w, **kw)
+    spec = make_spec(w.numpy(), xs, None, kw.get("stride", 1), kw.get("padding", 0),
+                                kw.get("dilation", 1), kw.get("groups", 1))
+    plan = direct_plan(spec, w.numpy().astype(np.float64))
+    stage = plan.stages[0]
+    assert stage.kind == "direct"
+    host = get_target("host")
+    template = schedules.get_template("direct", "cpu")
+    assert schedules.variants("direct", "cpu") == 2
+    lowered = lower_stage(stage, "float32", "cpu")
+    params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))) for k, v in plan.params.items()}
+    depthwise_loop = ws[1] == 1
+    for variant in (0, 1):
+        for seed in range(7):   # seed 0: the default knobs; 1..6: random samples
+            s = s_tir.Schedule(IRModule({"main": lowered.func}), seed=max(seed, 1))
+            template(s, TemplateContext(stage, lowered, host, tune=seed > 0, variant=variant))
+            if seed == 0:
+                text = s.mod.script()
+                par = re.search(r"for (\w+) in T\.parallel\(", text).group(1)
+                v_o = next(ln for ln in text.splitlines() if "v_o = T.axis.spatial(" in ln)
+                channels_in_parallel = par in v_o
+                assert channels_in_parallel == (depthwise_loop == (variant == 0)), (variant, v_o, par)
+            ex = build_module([ScheduledStage(0, stage, lowered, s.mod["main"])], host)
+            y = _aligned(torch.empty(stage.out_shape))
+            ex.mod["stage0"](_aligned(x), *[params[n] for n in lowered.arg_names[1:-1]], y)
+            assert rel_err(y, ref) <= 1e-5, (variant, seed, s.trace)
 
 
 # ---- strided convolutions: the CPU lowering de-interleaves the padded input -----------------------
