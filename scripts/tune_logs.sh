@@ -10,9 +10,10 @@ PEER_SUITES=${*:-dw-mobilenet}
 SEPGEN=.venv/bin/sepgen
 for wl in $($SEPGEN workloads | awk '{print $1}'); do
   n=$TRIALS
-  # the fused depthwise+pointwise kernel has two structural variants (two design spaces): twice the budget
-  # (the committed dwpw_64_128_56 log holds 128 records)
-  case "$wl" in dwpw_*) n=$((2 * TRIALS)) ;; esac
+  # the fused depthwise+pointwise and the direct templates have two structural variants (two design spaces):
+  # twice the budget
+  # (the committed dwpw_64_128_56 and dense3x3_64_128_56 logs hold 128 records)
+  case "$wl" in dwpw_*|dense3x3_*) n=$((2 * TRIALS)) ;; esac
   echo "== $wl ($n trials)"
   $SEPGEN tune-and-compile "$wl" --trials "$n" --out "out/tuned/$wl" --reps 20 --roofline-stop 0 --patience 0
 done

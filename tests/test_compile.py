@@ -1,4 +1,4 @@
-"""Targeted compile_conv cases: MobileNetV1 layers, the direct template's variants, float16, ``out=``, strided inputs, register-blocked separable passes, the plan's summary."""
+"""Targeted compile_conv cases: MobileNetV1 layers, the direct template's variants, pointwise layers over padded pixels, float16, ``out=``, strided inputs, register-blocked separable passes, the plan's summary."""
 from __future__ import annotations
 
 import pytest
@@ -113,6 +113,68 @@ def test_direct_template_variants(xs, ws, kw):
             y = _aligned(torch.empty(stage.out_shape))
             ex.mod["stage0"](_aligned(x), *[params[n] for n in lowered.arg_names[1:-1]], y)
             assert rel_err(y, ref) <= 1e-5, (variant, seed, s.trace)
+
+
+# ---- pointwise layers over padded pixels ------------------------------------------------------
+
+PADDED_PW = [
+    # (input shape, output channels, bias, activation): a MobileNetV2 7x7 layer, batch 2, 1-D, 3-D
+    ((1, 160, 7, 7), 960, True, "relu6"),
+    ((2, 24, 5, 5), 40, False, None),
+    ((1, 16, 49), 24, True, None),
+    ((1, 8, 3, 3, 5), 16, False, "relu"),
+]
+
+
+@pytest.mark.parametrize("xs,cout,bias,act", PADDED_PW, ids=[f"pwpad{i}" for i in range(len(PADDED_PW))])
+def test_pointwise_over_padded_pixels(xs, cout, bias, act):
+    """A lone pointwise layer whose pixel count is not a multiple of 8 is lowered for CPUs over its pixels
+    flattened and zero-padded to one (49 -> 56), its epilogue cropping them; default knobs and 6 random
+    knob samples match F.conv*, and the padded input is made once (at the root, not per output tile).
+    Planes of 64 pixels or more (14x14) are not padded."""
+    import numpy as np
+    from tvm import IRModule, s_tir
+    from tvm.tirx import ForKind
+
+    import schedules
+    from schedules.context import TemplateContext
+    from sepgen.build import ScheduledStage, build_module, schedule_stage
+    from sepgen.lowering import PIXEL_MULTIPLE, lower_stage, padded_pixels
+    from sepgen.runtime import _aligned
+    from sepgen.targets import get_target
+
+    g = _gen(sum(xs) + cout)
+    x = torch.randn(xs, generator=g)
+    w = torch.randn(cout, xs[1], *[1] * (len(xs) - 2), generator=g)
+    b = torch.randn(cout, generator=g) if bias else None
+    ref = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)](x, w, b)
+    ref = {"relu6": lambda t: t.clamp(0, 6), "relu": torch.relu, None: lambda t: t}[act](ref)
+    op = sepgen.compile_conv(w, xs, bias=b, activation=act)
+    stage = op.plan.stages[0]
+    assert stage.kind == "pointwise"
+    assert rel_err(op(x), ref) <= 1e-5
+    pixels = int(np.prod(xs[2:]))
+    sp_pad = padded_pixels(stage)
+    big = sepgen.compile_conv(torch.randn(cout, xs[1], 1, 1), (1, xs[1], 14, 14)).plan.stages[0]
+    assert padded_pixels(big) == 0
+    assert sp_pad % PIXEL_MULTIPLE == 0 and pixels < sp_pad < pixels + PIXEL_MULTIPLE
+    lowered = lower_stage(stage, "float32", "cpu")
+    assert f"(({xs[0]}, {xs[1]}, {sp_pad})" in lowered.func.script()          # the padded input buffer
+    assert f"(({xs[0]}, {xs[1]}, {sp_pad})" not in lower_stage(stage, "float32", None).func.script()
+    host = get_target("host")
+    _, sch = schedule_stage(stage, "float32", host)
+    for blk in ("conv_pad", "conv_out"):   # at the root, each under its own parallel loop
+        loops = sch.get_loops(sch.get_sblock(blk))
+        assert sch.get(loops[0]).kind == ForKind.PARALLEL, blk
+    template = schedules.get_template("pointwise", "cpu")
+    params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))) for k, v in op.plan.params.items()}
+    for seed in range(1, 7):
+        s = s_tir.Schedule(IRModule({"main": lowered.func}), seed=seed)
+        template(s, TemplateContext(stage, lowered, host, tune=True))
+        ex = build_module([ScheduledStage(0, stage, lowered, s.mod["main"])], host)
+        y = _aligned(torch.empty(stage.out_shape))
+        ex.mod["stage0"](_aligned(x), *[params[n] for n in lowered.arg_names[1:-1]], y)
+        assert rel_err(y, ref) <= 1e-5, (seed, s.trace)
 
 
 # ---- strided convolutions: the CPU lowering de-interleaves the padded input -----------------------

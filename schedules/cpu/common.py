@@ -64,7 +64,19 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
     n_loop, o_loop = loops[0], loops[1]
     sp_loops = list(loops[2:2 + nd])
     red = list(loops[2 + nd:])
-    if d.flatten_spatial and nd > 1:
+    n_sp = len(loops) - 2 - _n_red(part)
+    n_pix = 1
+    for v in out_sp:
+        n_pix *= int(v)
+    if n_sp == 1 and (nd > 1 or _extent(sch, loops[2]) != n_pix):
+        # lowered with its pixels already flattened and padded to whole vectors (a lone pointwise part,
+        # ``sepgen.lowering.padded_pixels``): one spatial loop; the padded input is made once, at the root
+        sp_loops, red = [loops[2]], list(loops[3:])
+        _pad_at_root(sch, part)
+        _out_at_root(sch, part)
+        w_loop, w_ext = sp_loops[0], _extent(sch, sp_loops[0])
+        outer_sp, h_loop, h_ext = [], None, 1
+    elif d.flatten_spatial and nd > 1:
         w_loop = sch.fuse(*sp_loops)
         w_ext = 1
         for s in out_sp:
@@ -116,15 +128,45 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
     return _finish_part(sch, part, blk, par, red, oi, hi, wi, d)
 
 
+def _pad_at_root(sch, part) -> None:
+    """The flattened, padded input of a pointwise part: parallel over (batch, channel), pixels vectorized."""
+    pad = sch.get_sblock(f"{part.name}_pad")
+    n, c, p = sch.get_loops(pad)
+    sch.parallel(sch.fuse(n, c))
+    ext = _extent(sch, p)
+    if ext is not None and ext <= 64:
+        sch.vectorize(p)
+    else:
+        _, vi = sch.split(p, [None, 8])   # the padded pixel count is a multiple of 8
+        sch.vectorize(vi)
+
+
+def _out_at_root(sch, part) -> None:
+    """The epilogue of a pointwise part lowered over padded pixels crops them: it runs after the GEMM, at
+    the root (placed at the GEMM's tile, its region would be inferred through the flat pixel index, and
+    TVM infers a wrong (row, column) region from it), parallel over (batch, channel), the pixels of a
+    channel as one vectorized loop."""
+    ob = sch.get_sblock(f"{part.name}_out")
+    n, o, *sp = sch.get_loops(ob)
+    sch.parallel(sch.fuse(n, o))
+    p = sch.fuse(*sp) if len(sp) > 1 else sp[0]
+    ext = _extent(sch, p)
+    if ext is not None and ext <= 64:
+        sch.vectorize(p)
+    elif ext is not None:
+        _, vi = sch.split(p, [None, 16 if ext % 16 == 0 else 8 if ext % 8 == 0 else 4 if ext % 4 == 0 else 1])
+        sch.vectorize(vi)
+
+
 def _finish_part(sch, part, blk, par, red, oi, hi, wi, d: ConvDefaults):
     """Parallel loop, the pad and epilogue blocks at it, vector and unrolled register tile, reduction init."""
     sch.parallel(par)
     pad = f"{part.name}_pad"
-    if has_block(sch, pad):
+    if has_block(sch, pad) and sch.get(sch.get_loops(sch.get_sblock(pad))[0]).kind != ForKind.PARALLEL:
         sch.compute_at(sch.get_sblock(pad), par, preserve_unit_loops=True)
         _vectorize_inner(sch, sch.get_sblock(pad), d.vec_lanes)
     out = f"{part.name}_out"
-    if has_block(sch, out):
+    if has_block(sch, out) and sch.get(sch.get_loops(sch.get_sblock(out))[0]).kind != ForKind.PARALLEL:
         ob = sch.get_sblock(out)
         sch.reverse_compute_at(ob, par, preserve_unit_loops=True)
         _vectorize_inner(sch, ob, d.vec_lanes)
