@@ -544,8 +544,7 @@ def bench_workload(wl: Workload, reps: int = 30, target="host", log_dir=None, pe
     import torch
 
     from .api import compile_conv
-    from .ir import DTYPE_BYTES
-    from .roofline import machine_peaks
+    from .roofline import bandwidth_for, machine_peaks
     from .targets import get_target
 
     tgt = get_target(target)
@@ -581,10 +580,11 @@ def bench_workload(wl: Workload, reps: int = 30, target="host", log_dir=None, pe
 
     fns = [("sepgen", lambda: op(x))] + [(p.name, p.fn) for p in kept]
     med = time_rounds(fns, reps)
-    nb = DTYPE_BYTES[spec.dtype]
-    min_bytes = nb * (math.prod(spec.input_shape) + math.prod(spec.weight_shape) + math.prod(spec.output_shape)
-                      + (spec.out_channels if spec.bias else 0))
-    bw, peak = machine_peaks()
+    min_bytes = _min_bytes(spec)
+    # the same roofline as the tuner's: the bytes at the copy bandwidth measured for a working set of
+    # their size (a benchmark loop keeps a cache-sized problem in cache), the FLOPs at the measured peak
+    _, peak = machine_peaks()
+    bw = bandwidth_for(min_bytes)
     flops = int(op.plan.flops())
     roof = max(min_bytes / (bw * 1e3), flops / (peak * 1e3))
     row = {"name": wl.name, "description": wl.description,
@@ -654,6 +654,25 @@ def machine_info(target, threads: int) -> dict:
     return info
 
 
+def _min_bytes(spec) -> int:
+    """Bytes a convolution must move at least: input, weight, output (and bias) once each."""
+    from .ir import DTYPE_BYTES
+
+    return DTYPE_BYTES[spec.dtype] * (math.prod(spec.input_shape) + math.prod(spec.weight_shape)
+                                      + math.prod(spec.output_shape) + (spec.out_channels if spec.bias else 0))
+
+
+def measure_peaks(workloads: Sequence[Workload]) -> None:
+    """Measure (and cache for this process) the FLOP peak and the copy bandwidth at every workload's working
+    set size *before* any kernel runs: measured after PyTorch's or TVM's parallel calls, the pools' threads
+    still spinning on the same cores took half of it (seen here: a 116 GFLOPS peak instead of 231)."""
+    from .roofline import bandwidth_for, machine_peaks
+
+    machine_peaks()
+    for wl in workloads:
+        bandwidth_for(_min_bytes(wl.spec))
+
+
 def run_suite(workloads: Sequence[Workload], reps: int = 30, target="host", log_dir=None, json_path=None,
               suite: str = "custom", out=None, plot: bool = True) -> dict:
     """Benchmark ``workloads``; print a table to ``out``; write JSON (and a PNG beside it) to ``json_path``."""
@@ -684,6 +703,7 @@ def run_suite(workloads: Sequence[Workload], reps: int = 30, target="host", log_
     except ImportError:
         cv2 = None
     load_start = _loadavg()     # this process counts ~1; more means other processes share the cores
+    measure_peaks(workloads)
     rows, errors = [], []
     try:
         for i, wl in enumerate(workloads):

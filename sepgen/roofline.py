@@ -124,6 +124,7 @@ def measured_peak_gflops(reps: int = 7) -> float | None:
             fn = ctypes.CDLL(lib).fma_gflops
             fn.restype, fn.argtypes = ctypes.c_double, [ctypes.c_int, ctypes.c_long]
             threads = host_cores()
+            time.sleep(0.1)                            # thread pools that just ran stop spinning
             fn(threads, 2_000_000)                     # warm-up: clocks ramp up, every core gets busy
             best = max(fn(threads, 1_000_000) for _ in range(reps))   # ~15 ms a run here
     except (OSError, subprocess.SubprocessError):   # no usable compiler, or a library it can not load

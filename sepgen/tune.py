@@ -67,7 +67,7 @@ class StageResult:
 def roofline_us(stage: Stage, dtype: str, bandwidth_gbs: float | None = None,
                 peak_gflops: float | None = None) -> float:
     """Lower bound on the stage's time: its bytes at the bandwidth measured for a working set of that
-    size (cache-resident stages get cache bandwidth), its FLOPs at the peak (host estimate)."""
+    size (cache-resident stages get cache bandwidth), its FLOPs at the measured FLOP peak."""
     from .roofline import bandwidth_for
 
     nbytes = stage.bytes_moved(dtype)
