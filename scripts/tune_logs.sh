@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${1:-64}
 shift || true
-PEER_SUITES=${*:-dw-mobilenet}
+PEER_SUITES=${*:-all}
 SEPGEN=.venv/bin/sepgen
 for wl in $($SEPGEN workloads | awk '{print $1}'); do
   n=$TRIALS

@@ -205,26 +205,70 @@ def test_cli_errors(capsys):
     assert [w.name for w in bench.suite_workloads("dw-mobilenet")] == [f"mobilenet_v1_dw_{i}" for i in range(7)]
 
 
-def test_peak_gflops_is_measured_and_falls_back(monkeypatch):
+def test_peak_gflops_is_measured_and_falls_back(monkeypatch, tmp_path):
     """The FLOP peak of the rooflines is a compiled FMA kernel's throughput, not a vector-width formula
-    (Zen 4 issues AVX-512 FMAs as two halves: the formula is 1.7x above what it can do); without a C
-    compiler it is the formula."""
-    from sepgen import roofline
+    (Zen 4 issues AVX-512 FMAs as two halves: the formula is 1.7x above what it can do); the best value
+    measured on the machine is kept in a cache (a busy moment measures less); a corrupt cache is
+    replaced; without a C compiler and a cache it is the formula."""
+    import json
 
-    for f in (roofline.measured_peak_gflops, roofline.peak_gflops):
-        f.cache_clear()
+    from sepgen import roofline
+    from sepgen.targets import host_preset
+
+    monkeypatch.setenv("SEPGEN_CACHE_DIR", str(tmp_path))
+    cache = tmp_path / "machine_peaks.json"
+    key = host_preset().key()
+
+    def fresh():
+        for f in (roofline.measured_peak_gflops, roofline.peak_gflops):
+            f.cache_clear()
+
+    fresh()
     try:
         m = roofline.measured_peak_gflops()
         assert m is not None and math.isfinite(m) and m > 0
-        assert roofline.peak_gflops() == m
         # the FLOP count is not a timing: an FMA loop can not beat cores x lanes x 2 pipes x 2 flops
         # at any clock below 6 GHz
         assert m < roofline._formula_gflops() * 2.0
-        roofline.measured_peak_gflops.cache_clear()
-        roofline.peak_gflops.cache_clear()
+        assert roofline.peak_gflops() == m                      # empty cache: this measurement
+        assert json.loads(cache.read_text())[key]["fma_gflops"] == m
+        fresh()
+        cache.write_text(json.dumps({key: {"fma_gflops": 1e6}}))
+        assert roofline.peak_gflops() == 1e6                    # a better earlier measurement wins
+        fresh()
+        cache.write_text("{not json")
+        got = roofline.peak_gflops()                             # corrupt: ignored, then replaced
+        assert got == roofline.measured_peak_gflops()
+        assert json.loads(cache.read_text())[key]["fma_gflops"] == got
+        fresh()
+        cache.unlink()
         monkeypatch.setenv("CC", "/nonexistent/cc")
         assert roofline.measured_peak_gflops() is None
         assert roofline.peak_gflops() == roofline._formula_gflops()
+        assert not cache.exists()                                # the formula is not a measurement
     finally:
-        for f in (roofline.measured_peak_gflops, roofline.peak_gflops):
-            f.cache_clear()
+        fresh()
+
+
+def test_bandwidth_best_seen_is_kept(monkeypatch, tmp_path):
+    """A copy bandwidth lower than one measured earlier on the machine does not replace it."""
+    import json
+
+    from sepgen import roofline
+    from sepgen.targets import host_preset
+
+    monkeypatch.setenv("SEPGEN_CACHE_DIR", str(tmp_path))
+    key = host_preset().key()
+    roofline.measured_bandwidth_gbs.cache_clear()
+    try:
+        nbytes = 1 << 16
+        m = roofline.measured_bandwidth_gbs(nbytes, reps=3)
+        assert math.isfinite(m) and m > 0
+        stored = json.loads((tmp_path / "machine_peaks.json").read_text())[key]
+        assert stored[f"copy_gbs_{nbytes}"] == m
+        roofline.measured_bandwidth_gbs.cache_clear()
+        stored[f"copy_gbs_{nbytes}"] = m * 1000
+        (tmp_path / "machine_peaks.json").write_text(json.dumps({key: stored}))
+        assert roofline.measured_bandwidth_gbs(nbytes, reps=3) == m * 1000
+    finally:
+        roofline.measured_bandwidth_gbs.cache_clear()
