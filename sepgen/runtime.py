@@ -147,6 +147,7 @@ class CompiledConv:
                     raise TensorError(f"compiled module lacks function stage{i}")
                 names = [self._params[p] for p in stage_param_names(st)]
                 self._calls.append(("tvm", st, fn, names))
+        self._fast = self._make_fast()
 
     def set_params(self, params) -> None:
         """Use these tensors (name -> tensor, same shapes and dtypes) as the kernel's parameters from now on,
@@ -154,26 +155,41 @@ class CompiledConv:
         self._params = self._check_params(params)
         self._calls = [(how, st, fn, None if ps is None else [self._params[p] for p in stage_param_names(st)])
                        for how, st, fn, ps in self._calls]
+        self._fast = self._make_fast()
 
-    def fast_path(self):
-        """A leaner ``op(x)`` for one TVM stage on the CPU: checks only what can differ between calls of a
-        module that already matched the shape (dtype, device, layout, alignment), else calls ``op(x)``."""
+    def _make_fast(self):
+        """``op(x)`` for the common case, or None: one TVM stage on the CPU and a plain CPU tensor of the
+        compiled shape and dtype, contiguous, aligned, not requiring grad.  It returns None for anything
+        else, which then takes the checked path (with its clear errors).  Per call it saves ~2 us of
+        Python (on a 1024x7x7 depthwise layer, 19.2 -> 16.6 us; the kernel alone is 13.5 us)."""
         import torch
 
         if len(self._calls) != 1 or self._calls[0][0] != "tvm" or self._foreign or self._device_type() != "cpu":
             return None
         _, st, fn, params = self._calls[0]
-        out_shape, dtype = tuple(st.out_shape), self._dtype
+        in_shape, out_shape, dtype, tensor = torch.Size(self.spec.input_shape), tuple(st.out_shape), self._dtype, \
+            torch.Tensor
 
         def call(x):
-            if x.dtype is not dtype or not x.is_cpu or x.requires_grad or not x.is_contiguous() \
-                    or x.data_ptr() % _ALIGN:
-                return self(x)
+            if type(x) is not tensor or x.shape != in_shape or x.dtype is not dtype or not x.is_cpu \
+                    or x.requires_grad or not x.is_contiguous() or x.data_ptr() % _ALIGN:
+                return None
             y = torch.empty(out_shape, dtype=dtype)
             if y.data_ptr() % _ALIGN:
-                return self(x)
+                return None
             fn(x, *params, y)
             return y
+        return call
+
+    def fast_path(self):
+        """A leaner ``op(x)`` for one TVM stage on the CPU (see :meth:`_make_fast`): what it can not take
+        goes through ``op(x)``."""
+        if self._fast is None:
+            return None
+
+        def call(x):
+            y = self._fast(x)
+            return self(x) if y is None else y
         return call
 
     # ---- calling ----------------------------------------------------------
@@ -204,6 +220,10 @@ class CompiledConv:
     def __call__(self, x, out=None, params=None):
         """``y = op(x)``; ``params`` (name -> tensor, the plan's parameter names) replaces the
         compiled-in parameters for this call (sepgen.nn modules pass their own, trainable ones)."""
+        if out is None and params is None and self._fast is not None:
+            y = self._fast(x)
+            if y is not None:
+                return y
         xin = self.check_input(x)
         if params is not None:
             params = self._check_params(params)

@@ -445,6 +445,46 @@ def test_unaligned_batch_slice():
         assert rel_err(op(x), F.conv2d(x, w, b, padding=1, groups=8)) <= 1e-5
 
 
+def test_plain_call_takes_the_lean_path_and_the_rest_the_checked_one(monkeypatch):
+    """``op(x)`` on a plain aligned contiguous tensor of the compiled shape skips the checked path (it
+    costs ~2 us per call); everything else (other shapes, dtypes, layouts, offsets, grad, subclasses)
+    still goes through it and gets its result or its error."""
+    from sepgen.errors import TensorError
+    from sepgen.runtime import _ALIGN, CompiledConv
+
+    op, w, b, kw = _small_op(seed=12)
+    assert op._fast is not None
+    calls = []
+    real = CompiledConv.check_input
+    monkeypatch.setattr(CompiledConv, "check_input", lambda self, x: calls.append(1) or real(self, x))
+    g = _gen(13)
+    x = torch.randn(op.spec.input_shape, generator=g)
+    assert x.data_ptr() % _ALIGN == 0
+    ref = F.conv2d(x, w, b, **kw)
+    assert rel_err(op(x), ref) <= 1e-5 and calls == []
+    assert rel_err(op.fast_path()(x), ref) <= 1e-5 and calls == []
+    n = x.numel()
+    others = {
+        "requires grad": x.clone().requires_grad_(True),
+        "parameter": torch.nn.Parameter(x.clone()),
+        "unaligned": torch.cat([torch.zeros(1), x.flatten()])[1:].view(x.shape),
+        "channels_last": x.to(memory_format=torch.channels_last),
+    }
+    for name, xi in others.items():
+        calls.clear()
+        assert rel_err(op(xi), ref) <= 1e-5, name
+        assert calls, f"{name}: skipped the checked path"
+    for bad in (torch.randn(1, *op.spec.input_shape[1:]), x.double(), x.flatten()[: n - 1]):
+        calls.clear()
+        with pytest.raises(TensorError):
+            op(bad)
+        assert calls
+    # parameters set later are what the lean path uses
+    w2 = torch.randn_like(w)
+    op.set_params({"w": w2.contiguous(), **({"b": b} if b is not None else {})})
+    assert rel_err(op(x), F.conv2d(x, w2, b, **kw)) <= 1e-5
+
+
 def test_input_requiring_grad_is_accepted():
     op, w, b, kw = _small_op(seed=7)
     x = torch.randn(2, 4, 10, 9, requires_grad=True)
