@@ -16,6 +16,7 @@ Accumulation is float32 for float16 storage; intermediates of chains stay float3
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional
 
@@ -141,9 +142,7 @@ def padded_pixels(part: ConvStage) -> int:
     lost (196 -> 200 pixels; 384->64: 50 -> 74 us), its 196 pixels already being 12 full vectors and a
     short one."""
     g = part.geom
-    s = 1
-    for v in g.out_shape[2:]:
-        s *= int(v)
+    s = math.prod(int(v) for v in g.out_shape[2:])
     if (part.kind != "pointwise" or g.groups != 1 or g.out_channels < 8 or s % PIXEL_MULTIPLE == 0
             or s >= PIXEL_PAD_BELOW
             or any(int(v) != 1 for v in g.stride) or any(p != (0, 0) for p in g.padding)):
@@ -159,9 +158,7 @@ def _pointwise_padded_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dty
     g = part.geom
     name = part.name
     n_, c_, *sp = (int(v) for v in x.shape)
-    s = 1
-    for v in sp:
-        s *= v
+    s = math.prod(sp)
 
     def unflat(p):
         idx = []

@@ -18,6 +18,28 @@ def _gen(seed):
     return torch.Generator().manual_seed(seed)
 
 
+def _run_template(stage, lowered, params, x, seed: int = 1, tune: bool = True, variant: int = 0):
+    """Schedule ``lowered`` with the CPU template of ``stage`` (its knobs sampled with ``seed`` when ``tune``,
+    else its defaults), build it and run it on ``x`` with the plan's ``params``; returns (y, schedule)."""
+    import numpy as np
+    from tvm import IRModule, s_tir
+
+    import schedules
+    from schedules.context import TemplateContext
+    from sepgen.build import ScheduledStage, build_module
+    from sepgen.runtime import _aligned
+    from sepgen.targets import get_target
+
+    host = get_target("host")
+    s = s_tir.Schedule(IRModule({"main": lowered.func}), seed=seed)
+    schedules.get_template(stage.kind, "cpu")(s, TemplateContext(stage, lowered, host, tune=tune, variant=variant))
+    ex = build_module([ScheduledStage(0, stage, lowered, s.mod["main"])], host)
+    ts = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))) for k, v in params.items()}
+    y = _aligned(torch.empty(stage.out_shape))
+    ex.mod["stage0"](_aligned(x), *[ts[n] for n in lowered.arg_names[1:-1]], y)
+    return y, s
+
+
 # MobileNetV1 (224x224 input) depthwise 3x3 layers: (channels, input size, stride), padding 1, batch 1
 MOBILENET_DW = [(32, 112, 1), (64, 112, 2), (128, 56, 1), (128, 56, 2), (256, 28, 1), (512, 14, 1), (1024, 7, 1)]
 
@@ -73,16 +95,11 @@ def test_direct_template_variants(xs, ws, kw):
     import re
 
     import numpy as np
-    from tvm import IRModule, s_tir
 
     import schedules
-    from schedules.context import TemplateContext
-    from sepgen.build import ScheduledStage, build_module
-    from sepgen.lowering import lower_stage
-    from sepgen.runtime import _aligned
     from sepgen.api import make_spec
+    from sepgen.lowering import lower_stage
     from sepgen.stages import direct_plan
-    from sepgen.targets import get_target
 
     g = _gen(sum(xs) + sum(ws))
     x = torch.randn(xs, generator=g)
@@ -93,25 +110,18 @@ def test_direct_template_variants(xs, ws, kw):
     plan = direct_plan(spec, w.numpy().astype(np.float64))
     stage = plan.stages[0]
     assert stage.kind == "direct"
-    host = get_target("host")
-    template = schedules.get_template("direct", "cpu")
     assert schedules.variants("direct", "cpu") == 2
     lowered = lower_stage(stage, "float32", "cpu")
-    params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))) for k, v in plan.params.items()}
     depthwise_loop = ws[1] == 1
     for variant in (0, 1):
         for seed in range(7):   # seed 0: the default knobs; 1..6: random samples
-            s = s_tir.Schedule(IRModule({"main": lowered.func}), seed=max(seed, 1))
-            template(s, TemplateContext(stage, lowered, host, tune=seed > 0, variant=variant))
+            y, s = _run_template(stage, lowered, plan.params, x, seed=max(seed, 1), tune=seed > 0, variant=variant)
             if seed == 0:
                 text = s.mod.script()
                 par = re.search(r"for (\w+) in T\.parallel\(", text).group(1)
                 v_o = next(ln for ln in text.splitlines() if "v_o = T.axis.spatial(" in ln)
                 channels_in_parallel = par in v_o
                 assert channels_in_parallel == (depthwise_loop == (variant == 0)), (variant, v_o, par)
-            ex = build_module([ScheduledStage(0, stage, lowered, s.mod["main"])], host)
-            y = _aligned(torch.empty(stage.out_shape))
-            ex.mod["stage0"](_aligned(x), *[params[n] for n in lowered.arg_names[1:-1]], y)
             assert rel_err(y, ref) <= 1e-5, (variant, seed, s.trace)
 
 
@@ -133,14 +143,10 @@ def test_pointwise_over_padded_pixels(xs, cout, bias, act):
     knob samples match F.conv*, and the padded input is made once (at the root, not per output tile).
     Planes of 64 pixels or more (14x14) are not padded."""
     import numpy as np
-    from tvm import IRModule, s_tir
     from tvm.tirx import ForKind
 
-    import schedules
-    from schedules.context import TemplateContext
-    from sepgen.build import ScheduledStage, build_module, schedule_stage
+    from sepgen.build import schedule_stage
     from sepgen.lowering import PIXEL_MULTIPLE, lower_stage, padded_pixels
-    from sepgen.runtime import _aligned
     from sepgen.targets import get_target
 
     g = _gen(sum(xs) + cout)
@@ -166,14 +172,8 @@ def test_pointwise_over_padded_pixels(xs, cout, bias, act):
     for blk in ("conv_pad", "conv_out"):   # at the root, each under its own parallel loop
         loops = sch.get_loops(sch.get_sblock(blk))
         assert sch.get(loops[0]).kind == ForKind.PARALLEL, blk
-    template = schedules.get_template("pointwise", "cpu")
-    params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))) for k, v in op.plan.params.items()}
     for seed in range(1, 7):
-        s = s_tir.Schedule(IRModule({"main": lowered.func}), seed=seed)
-        template(s, TemplateContext(stage, lowered, host, tune=True))
-        ex = build_module([ScheduledStage(0, stage, lowered, s.mod["main"])], host)
-        y = _aligned(torch.empty(stage.out_shape))
-        ex.mod["stage0"](_aligned(x), *[params[n] for n in lowered.arg_names[1:-1]], y)
+        y, s = _run_template(stage, lowered, op.plan.params, x, seed=seed)
         assert rel_err(y, ref) <= 1e-5, (seed, s.trace)
 
 
@@ -254,14 +254,8 @@ def test_separable_register_blocked_passes(xs, kernel, stride, pad, dil, rank):
     """Default knobs and 12 random knob samples of the separable template all match F.conv*; the first pass
     is register-blocked (its taps unrolled inside an unrolled row block) and reads an input padded only
     along outer axes in place (no padded copy)."""
-    import numpy as np
-    from tvm import IRModule, s_tir
-
-    import schedules
-    from schedules.context import TemplateContext
-    from sepgen.build import ScheduledStage, build_module, schedule_stage
+    from sepgen.build import schedule_stage
     from sepgen.lowering import lower_stage
-    from sepgen.runtime import _aligned
     from sepgen.targets import get_target
 
     g = _gen(sum(xs) + rank)
@@ -293,15 +287,9 @@ def test_separable_register_blocked_passes(xs, kernel, stride, pad, dil, rank):
     enclosing = [ln.strip() for ln in lines[max(0, i - 4):i] if ln.strip().startswith("for ")]
     assert any("T.unroll(" in ln for ln in enclosing) and "T.vectorized(" in enclosing[-1], enclosing
     # random knob samples (what the search tries) stay correct
-    template = schedules.get_template("separable", "cpu")
-    params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))) for k, v in op.plan.params.items()}
     lowered = lower_stage(stage, "float32", "cpu")
     for seed in range(1, 13):
-        s = s_tir.Schedule(IRModule({"main": lowered.func}), seed=seed)
-        template(s, TemplateContext(stage, lowered, host, tune=True))
-        ex = build_module([ScheduledStage(0, stage, lowered, s.mod["main"])], host)
-        y = _aligned(torch.empty(stage.out_shape))
-        ex.mod["stage0"](_aligned(x), *[params[n] for n in lowered.arg_names[1:-1]], y)
+        y, s = _run_template(stage, lowered, op.plan.params, x, seed=seed)
         assert rel_err(y, ref) <= 1e-5, (seed, s.trace)
 
 

@@ -17,6 +17,7 @@ part*: the intermediate tile lives in cache, never in a full-size buffer.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional
 
@@ -65,15 +66,15 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
     sp_loops = list(loops[2:2 + nd])
     red = list(loops[2 + nd:])
     n_sp = len(loops) - 2 - _n_red(part)
-    n_pix = 1
-    for v in out_sp:
-        n_pix *= int(v)
-    if n_sp == 1 and (nd > 1 or _extent(sch, loops[2]) != n_pix):
+    at_root = n_sp == 1 and (nd > 1 or _extent(sch, loops[2]) != math.prod(int(v) for v in out_sp))
+    if at_root:
         # lowered with its pixels already flattened and padded to whole vectors (a lone pointwise part,
-        # ``sepgen.lowering.padded_pixels``): one spatial loop; the padded input is made once, at the root
+        # ``sepgen.lowering.padded_pixels``): one spatial loop.  The padded input is made once, before the
+        # GEMM, and the epilogue that crops the padded pixels runs after it: placed at the GEMM's tile, its
+        # region would be inferred through the flat pixel index, and TVM infers a wrong (row, column) one
         sp_loops, red = [loops[2]], list(loops[3:])
-        _pad_at_root(sch, part)
-        _out_at_root(sch, part)
+        for name in (f"{part.name}_pad", f"{part.name}_out"):
+            _schedule_at_root(sch, sch.get_sblock(name), d.vec_lanes)
         w_loop, w_ext = sp_loops[0], _extent(sch, sp_loops[0])
         outer_sp, h_loop, h_ext = [], None, 1
     elif d.flatten_spatial and nd > 1:
@@ -102,7 +103,7 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
         outer = [n_loop, oo, *outer_sp, ho] if d.parallel_channels else [n_loop, *outer_sp, ho, oo]
         sch.reorder(*outer, wo, *red, oi, wi)
         par = sch.fuse(*outer) if d.parallel_channels else sch.fuse(n_loop, *outer_sp, ho)
-        return _finish_part(sch, part, blk, par, red, oi, None, wi, d)
+        return _finish_part(sch, part, blk, par, red, oi, None, wi, d, at_root)
     vec = best_divisor(w_ext, d.vec_lanes, prefer_multiple_of=8 if w_ext % 8 == 0 else 1)
     wo, wi = knobs.split(w_loop, w_ext, [vec], max_innermost=64)
     oo, oi = knobs.split(o_loop, g.out_channels, [oc], max_innermost=8)
@@ -125,48 +126,28 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
             # 1-D consumer of a fused tile: parallel over w tiles, channels inside
             sch.reorder(n_loop, wo, oo, *inner)
             par = sch.fuse(n_loop, wo)
-    return _finish_part(sch, part, blk, par, red, oi, hi, wi, d)
+    return _finish_part(sch, part, blk, par, red, oi, hi, wi, d, at_root)
 
 
-def _pad_at_root(sch, part) -> None:
-    """The flattened, padded input of a pointwise part: parallel over (batch, channel), pixels vectorized."""
-    pad = sch.get_sblock(f"{part.name}_pad")
-    n, c, p = sch.get_loops(pad)
+def _schedule_at_root(sch, block, lanes: int) -> None:
+    """A (batch, channel, pixels...) block on its own: parallel over (batch, channel), pixels vectorized."""
+    n, c, *sp = sch.get_loops(block)
     sch.parallel(sch.fuse(n, c))
-    ext = _extent(sch, p)
-    if ext is not None and ext <= 64:
-        sch.vectorize(p)
-    else:
-        _, vi = sch.split(p, [None, 8])   # the padded pixel count is a multiple of 8
-        sch.vectorize(vi)
+    if len(sp) > 1:
+        sch.fuse(*sp)
+    _vectorize_inner(sch, block, lanes)
 
 
-def _out_at_root(sch, part) -> None:
-    """The epilogue of a pointwise part lowered over padded pixels crops them: it runs after the GEMM, at
-    the root (placed at the GEMM's tile, its region would be inferred through the flat pixel index, and
-    TVM infers a wrong (row, column) region from it), parallel over (batch, channel), the pixels of a
-    channel as one vectorized loop."""
-    ob = sch.get_sblock(f"{part.name}_out")
-    n, o, *sp = sch.get_loops(ob)
-    sch.parallel(sch.fuse(n, o))
-    p = sch.fuse(*sp) if len(sp) > 1 else sp[0]
-    ext = _extent(sch, p)
-    if ext is not None and ext <= 64:
-        sch.vectorize(p)
-    elif ext is not None:
-        _, vi = sch.split(p, [None, 16 if ext % 16 == 0 else 8 if ext % 8 == 0 else 4 if ext % 4 == 0 else 1])
-        sch.vectorize(vi)
-
-
-def _finish_part(sch, part, blk, par, red, oi, hi, wi, d: ConvDefaults):
-    """Parallel loop, the pad and epilogue blocks at it, vector and unrolled register tile, reduction init."""
+def _finish_part(sch, part, blk, par, red, oi, hi, wi, d: ConvDefaults, at_root: bool = False):
+    """Parallel loop, the pad and epilogue blocks at it (unless ``at_root``: scheduled on their own),
+    vector and unrolled register tile, reduction init."""
     sch.parallel(par)
     pad = f"{part.name}_pad"
-    if has_block(sch, pad) and sch.get(sch.get_loops(sch.get_sblock(pad))[0]).kind != ForKind.PARALLEL:
+    if has_block(sch, pad) and not at_root:
         sch.compute_at(sch.get_sblock(pad), par, preserve_unit_loops=True)
         _vectorize_inner(sch, sch.get_sblock(pad), d.vec_lanes)
     out = f"{part.name}_out"
-    if has_block(sch, out) and sch.get(sch.get_loops(sch.get_sblock(out))[0]).kind != ForKind.PARALLEL:
+    if has_block(sch, out) and not at_root:
         ob = sch.get_sblock(out)
         sch.reverse_compute_at(ob, par, preserve_unit_loops=True)
         _vectorize_inner(sch, ob, d.vec_lanes)
