@@ -300,7 +300,7 @@ def cmd_optimize(args) -> int:
 
     _, report = optimize(model, x, target=args.target, tolerance=args.tolerance, trials=args.trials,
                          log_dir=args.log_dir or default_log_root(), seed=args.seed, progress=True,
-                         max_rel_error=args.max_error, reps=args.reps)
+                         max_rel_error=args.max_error, reps=args.reps, min_speedup=args.min_speedup or None)
     print(report)
     if args.report:
         report.save(args.report)
@@ -407,6 +407,10 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--report", default=None, help="write the per-layer report here (JSON)")
     o.add_argument("--reps", type=int, default=30,
                    help="whole-model timing repetitions, each model (alternating blocks; medians)")
+    o.add_argument("--min-speedup", type=float, default=1.0,
+                   help="keep a layer in PyTorch unless its sepgen kernel is this many times faster than the "
+                        "PyTorch ops it replaces, timed as they run in the optimized model (default 1; "
+                        "0 replaces every layer that compiles)")
     o.set_defaults(fn=cmd_optimize)
 
     td = sub.add_parser("tradeoff", help="accuracy vs speed of lossy factorization on a CNN trained on real digits")

@@ -49,6 +49,7 @@ class LayerReport:
     before_us: float = float("nan")
     after_us: float = float("nan")
     status: str = "optimized"
+    torch_in_model_us: float = float("nan")   # PyTorch's ops under the optimized model's thread count
 
     @property
     def speedup(self) -> float:
@@ -72,7 +73,7 @@ class Report:
         for r in self.layers:
             lines.append(f"{r.name[:34]:34} {'x'.join(map(str, r.input_shape)):>20} {r.plan[:28]:28} "
                          f"{'+'.join(r.folded)[:12]:12} {r.error:8.2g} {r.before_us:9.1f} {r.after_us:9.1f} "
-                         f"{r.speedup:6.2f}x")
+                         f"{r.speedup:6.2f}x" + ("  kept in PyTorch" if r.status.startswith("kept") else ""))
         lines.append(f"whole model: {self.before_ms:.2f} ms -> {self.after_ms:.2f} ms "
                      f"({self.before_ms / self.after_ms:.2f}x); max relative output error {self.max_rel_error:.3g}"
                      + (f"; top-1 agreement {self.top1_match:.0%}" if self.top1_match is not None else ""))
@@ -148,6 +149,23 @@ def _time_us(fn, x, budget_s: float = 0.25, max_reps: int = 200) -> float:
             ts.append(time.perf_counter() - t0)
     ts.sort()
     return ts[len(ts) // 2] * 1e6
+
+
+def _time_pair_us(original, new, x, torch_threads: Optional[int], reps: int = 20) -> tuple[float, float]:
+    """Median us of PyTorch's ops (``original``) and of the sepgen layer (``new``) on ``x``, alternating
+    (:func:`sepgen.bench.time_rounds`), PyTorch with ``torch_threads`` threads: what a layer kept in PyTorch
+    costs inside the optimized model (see :class:`OptimizedModel`)."""
+    from .bench import time_rounds
+
+    before = torch.get_num_threads()
+    if torch_threads is not None and torch_threads != before:
+        torch.set_num_threads(torch_threads)
+    try:
+        with torch.inference_mode():
+            med = time_rounds([("torch", lambda: original(x)), ("sepgen", lambda: new(x))], reps, block=5)
+    finally:
+        torch.set_num_threads(before)
+    return med["torch"] * 1e6, med["sepgen"] * 1e6
 
 
 def time_model_ms(model, example_inputs, reps: int = 30) -> float:
@@ -243,7 +261,8 @@ def _fold_found(f: _Found):
     return w, None if b is None else b.detach()
 
 
-def _replace_all(found, report, opts, progress):
+def _replace_all(found, report, opts, progress, min_speedup: Optional[float] = None,
+                 torch_threads: Optional[int] = None):
     from .nn import Conv
 
     t_all = time.perf_counter()
@@ -267,7 +286,14 @@ def _replace_all(found, report, opts, progress):
         r.error = float(new.plan.error)
         if report.measure:
             r.before_us = _time_us(f.original, f.x)
-            r.after_us = _time_us(new, f.x)
+            r.torch_in_model_us, r.after_us = _time_pair_us(f.original, new, f.x, torch_threads)
+            if min_speedup and not r.after_us * min_speedup < r.torch_in_model_us:
+                r.status = (f"kept: sepgen's {r.plan} ({r.after_us:.0f} us) is not {min_speedup:g}x faster than "
+                            f"PyTorch's {r.torch_in_model_us:.0f} us in the optimized model")
+                r.plan, r.error = "torch", 0.0
+                if progress:
+                    print(f"[{k}/{len(found)}] {f.name}: {r.status}", file=sys.stderr, flush=True)
+                continue
         f.install(new)
         if progress:
             print(f"[{k}/{len(found)}] {f.name} {'x'.join(map(str, r.input_shape))}: {r.plan}"
@@ -452,7 +478,7 @@ def _subgraph_fn(gm, chain):
 def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0, trials: int = 0, log_dir=None,
              fold_batchnorm: bool = True, fuse_activations: bool = True, check: bool = True, measure: bool = True,
              progress: bool = True, seed: int = 0, max_rel_error: Optional[float] = None,
-             torch_threads: Optional[int] = 1, reps: int = 30):
+             torch_threads: Optional[int] = 1, reps: int = 30, min_speedup: Optional[float] = 1.0):
     """Optimize every convolution of ``model``; returns ``(optimized_model, report)``.
 
     ``model`` is an ``nn.Module`` (its convolution modules are swapped; BatchNorm and activations that
@@ -465,7 +491,10 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     original's; ``max_rel_error`` (default 1e-4 for exact rewrites, else none) makes a larger error an
     exception.  ``torch_threads`` is the thread count of PyTorch's own ops while the optimized model runs
     (see :class:`OptimizedModel`; None leaves it alone).  With ``measure``, every replaced layer and the
-    whole model are timed against the original (medians; ``reps`` whole-model runs each, alternating).
+    whole model are timed against the original (medians; ``reps`` whole-model runs each, alternating), and
+    a layer whose sepgen kernel is not ``min_speedup`` times faster than the PyTorch ops it replaces, timed
+    as they would run in the optimized model (``torch_threads``), is left in PyTorch (``None`` or 0:
+    every layer that compiles is replaced).
     """
     if isinstance(example_inputs, torch.Tensor):
         example_inputs = (example_inputs,)
@@ -498,7 +527,10 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
         found = _find_in_modules(work, example_inputs, fold_batchnorm, fuse_activations)
     opts = dict(tolerance=tolerance, target=target, trials=trials, log_dir=log_dir, seed=seed,
                 progress=progress and trials > 0)
-    _replace_all(found, report, opts, progress)
+    if min_speedup is not None and (isinstance(min_speedup, bool) or not isinstance(min_speedup, (int, float))
+                                    or min_speedup < 0):
+        raise SpecError(f"min_speedup must be a number >= 0 or None, got {min_speedup!r}")
+    _replace_all(found, report, opts, progress, min_speedup if measure else None, torch_threads)
     if exported:
         work.graph.lint()
         work.recompile()

@@ -337,6 +337,62 @@ def test_optimize_checks_its_result_and_inputs():
         sepgen.optimize(lambda t: t, x, progress=False)
 
 
+def _tiny_model():
+    model = nn.Sequential(conv_bn(3, 8, 3, 2), DepthwiseSeparable(8, 16), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    return _randomize_bn(model).eval(), torch.randn(1, 3, 24, 24)
+
+
+def test_optimize_keeps_layers_measured_slower_in_pytorch(monkeypatch):
+    import sepgen.modelopt as mo
+
+    model, x = _tiny_model()
+    with torch.inference_mode():
+        ref = model(x)
+    seen_threads = []
+
+    def fake_pair(original, new, x_, torch_threads, reps=20):
+        seen_threads.append(torch_threads)
+        # depthwise layers "measure" slower than PyTorch, the others faster
+        return (10.0, 20.0) if new.plan.stages[0].kind == "depthwise" else (20.0, 10.0)
+
+    monkeypatch.setattr(mo, "_time_pair_us", fake_pair)
+    monkeypatch.setattr(mo, "_time_us", lambda fn, x_, **kw: 15.0)
+    monkeypatch.setattr(mo, "time_models_ms", lambda a, b, xs, reps=30, block=5: (1.0, 1.0))
+    om, report = sepgen.optimize(model, x, progress=False)
+    kept = [r for r in report.layers if r.status.startswith("kept")]
+    assert [r.name for r in kept] == ["1.0.0"], report
+    assert "not 1x faster than PyTorch's 10 us" in kept[0].status and kept[0].plan == "torch"
+    assert kept[0].torch_in_model_us == 10.0 and kept[0].after_us == 20.0
+    assert "kept in PyTorch" in str(report)
+    assert set(seen_threads) == {1}          # timed as it runs in the optimized model (torch_threads=1)
+    assert sum(isinstance(m, nn.Conv2d) for m in om.modules()) == 1
+    assert sum(isinstance(m, snn.Conv) for m in om.modules()) == len(report.layers) - 1
+    with torch.inference_mode():
+        assert ((om(x) - ref).abs().max() / ref.abs().max()) <= 1e-4
+    # the same in an exported program's graph: the kept convolution stays an aten node
+    ep = torch.export.export(model, (x,))
+    om2, report2 = sepgen.optimize(ep, x, progress=False)
+    convs = [n for n in om2.module.graph.nodes if n.op == "call_function" and "conv" in str(n.target)]
+    assert len(convs) == 1 and sum(r.status.startswith("kept") for r in report2.layers) == 1
+    with torch.inference_mode():
+        assert ((om2(x) - ref).abs().max() / ref.abs().max()) <= 1e-4
+    # min_speedup=None replaces every layer that compiles
+    _, report3 = sepgen.optimize(model, x, progress=False, min_speedup=None)
+    assert all(r.status == "optimized" for r in report3.layers)
+    with pytest.raises(SpecError, match="min_speedup"):
+        sepgen.optimize(model, x, progress=False, min_speedup=-1)
+
+
+def test_optimize_measures_for_real_and_an_impossible_bar_keeps_everything():
+    model, x = _tiny_model()
+    om, report = sepgen.optimize(model, x, progress=False, reps=3, min_speedup=1e9)
+    assert report.layers and all(r.status.startswith("kept") for r in report.layers)
+    for r in report.layers:
+        assert r.torch_in_model_us > 0 and r.after_us > 0 and r.before_us > 0
+    assert not any(isinstance(m, snn.Conv) for m in om.modules())
+    assert report.after_ms > 0 and report.before_ms > 0
+
+
 def test_mobilenet_v2_full_size_same_predictions():
     """The issue's correctness bar at batch 1, 224x224 (the latency comparison is in `sepgen bench`)."""
     torch.manual_seed(0)
