@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional
 
@@ -151,20 +152,28 @@ def _time_us(fn, x, budget_s: float = 0.25, max_reps: int = 200) -> float:
     return ts[len(ts) // 2] * 1e6
 
 
+@contextmanager
+def _torch_threads(n: Optional[int]):
+    """PyTorch's own ops use ``n`` threads inside the block (None: unchanged); restored afterwards."""
+    before = torch.get_num_threads()
+    if n is None or n == before:
+        yield
+        return
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _time_pair_us(original, new, x, torch_threads: Optional[int], reps: int = 20) -> tuple[float, float]:
     """Median us of PyTorch's ops (``original``) and of the sepgen layer (``new``) on ``x``, alternating
     (:func:`sepgen.bench.time_rounds`), PyTorch with ``torch_threads`` threads: what a layer kept in PyTorch
     costs inside the optimized model (see :class:`OptimizedModel`)."""
     from .bench import time_rounds
 
-    before = torch.get_num_threads()
-    if torch_threads is not None and torch_threads != before:
-        torch.set_num_threads(torch_threads)
-    try:
-        with torch.inference_mode():
-            med = time_rounds([("torch", lambda: original(x)), ("sepgen", lambda: new(x))], reps, block=5)
-    finally:
-        torch.set_num_threads(before)
+    with _torch_threads(torch_threads), torch.inference_mode():
+        med = time_rounds([("torch", lambda: original(x)), ("sepgen", lambda: new(x))], reps, block=5)
     return med["torch"] * 1e6, med["sepgen"] * 1e6
 
 
@@ -228,16 +237,10 @@ class OptimizedModel(tnn.Module):
         self.torch_threads = torch_threads
 
     def forward(self, *args, **kwargs):
-        if self.torch_threads is None or torch.compiler.is_compiling():
+        if torch.compiler.is_compiling():
             return self.module(*args, **kwargs)
-        before = torch.get_num_threads()
-        if before == self.torch_threads:
+        with _torch_threads(self.torch_threads):
             return self.module(*args, **kwargs)
-        torch.set_num_threads(self.torch_threads)
-        try:
-            return self.module(*args, **kwargs)
-        finally:
-            torch.set_num_threads(before)
 
 
 @dataclass
@@ -285,8 +288,9 @@ def _replace_all(found, report, opts, progress, min_speedup: Optional[float] = N
         r.plan = " -> ".join(new.plan.kinds)
         r.error = float(new.plan.error)
         if report.measure:
-            r.before_us = _time_us(f.original, f.x)
             r.torch_in_model_us, r.after_us = _time_pair_us(f.original, new, f.x, torch_threads)
+            same_threads = torch_threads is None or torch_threads == torch.get_num_threads()
+            r.before_us = r.torch_in_model_us if same_threads else _time_us(f.original, f.x)
             if min_speedup and not r.after_us * min_speedup < r.torch_in_model_us:
                 r.status = (f"kept: sepgen's {r.plan} ({r.after_us:.0f} us) is not {min_speedup:g}x faster than "
                             f"PyTorch's {r.torch_in_model_us:.0f} us in the optimized model")
@@ -496,6 +500,9 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     as they would run in the optimized model (``torch_threads``), is left in PyTorch (``None`` or 0:
     every layer that compiles is replaced).
     """
+    if min_speedup is not None and (isinstance(min_speedup, bool) or not isinstance(min_speedup, (int, float))
+                                    or min_speedup < 0):
+        raise SpecError(f"min_speedup must be a number >= 0 or None, got {min_speedup!r}")
     if isinstance(example_inputs, torch.Tensor):
         example_inputs = (example_inputs,)
     if not isinstance(example_inputs, (tuple, list)) or not all(isinstance(t, torch.Tensor) for t in example_inputs):
@@ -527,9 +534,6 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
         found = _find_in_modules(work, example_inputs, fold_batchnorm, fuse_activations)
     opts = dict(tolerance=tolerance, target=target, trials=trials, log_dir=log_dir, seed=seed,
                 progress=progress and trials > 0)
-    if min_speedup is not None and (isinstance(min_speedup, bool) or not isinstance(min_speedup, (int, float))
-                                    or min_speedup < 0):
-        raise SpecError(f"min_speedup must be a number >= 0 or None, got {min_speedup!r}")
     _replace_all(found, report, opts, progress, min_speedup if measure else None, torch_threads)
     if exported:
         work.graph.lint()
