@@ -197,12 +197,19 @@ def _skip_measured(inner, measured: set, state: dict):
             self.inner.post_tuning()
 
         def generate_measure_candidates(self):
+            # the trial budget is enforced here, by what was handed out: a batch the inner search sampled
+            # partly from measured candidates makes its own count run ahead of or behind the batches sent
+            left = state["budget"] - state.get("sent", 0)
+            if left <= 0:
+                return None
             out = []
             for _ in range(8):          # the inner search ends itself after 5 empty rounds
                 got = self.inner.generate_measure_candidates()
                 if got is None:
                     break
                 for c in got:
+                    if len(out) == left:
+                        break
                     k = schedule_key(c.sch.mod)
                     if k in self.measured:
                         state["skipped"] = state.get("skipped", 0) + 1
@@ -213,6 +220,7 @@ def _skip_measured(inner, measured: set, state: dict):
                     break
             if not out:
                 state.setdefault("exhausted", True)
+            state["sent"] = state.get("sent", 0) + len(out)
             return out or None
 
         def notify_runner_results(self, measure_candidates, results):

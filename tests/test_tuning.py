@@ -538,3 +538,46 @@ def test_wrong_result_found_after_tuning_is_not_recorded_as_best(tuned_log, tmp_
     with pytest.raises(BuildError, match="strict mode: the best record of .* computes a wrong result"):
         tune_stage(0, st, "float32", HOST, LogDir(copy2), TuneOptions(trials=n + 1, batch=1, progress=False,
                                                                       strict=True))
+
+
+def test_skip_measured_never_sends_more_than_the_trial_budget():
+    """The resumed-run search wrapper caps what it sends at the budget even when the inner search hands
+    out more (seen: a 4-trial resume measured 5 after a batch held an already-measured candidate)."""
+    import tvm
+    from tvm import te
+    from tvm.s_tir import meta_schedule as ms
+
+    from sepgen.logs import schedule_key
+    from sepgen.tune import _skip_measured
+
+    a = te.placeholder((64,), name="a")
+    b = te.compute((64,), lambda i: a[i] * 2.0, name="b")
+    func = te.create_prim_func([a, b])
+    cands = []
+    for f in (1, 2, 4, 8, 16, 32, 64):
+        sch = tvm.s_tir.Schedule(func)
+        sch.split(sch.get_loops(sch.get_sblock("b"))[0], [None, f])
+        cands.append(ms.MeasureCandidate(sch, ms.arg_info.ArgInfo.from_prim_func(func)))
+
+    class Inner:   # an inner search that overshoots: batches of 2 for as long as it is asked
+        def __init__(self):
+            self.i = 0
+
+        def generate_measure_candidates(self):
+            got = cands[self.i:self.i + 2]
+            self.i += 2
+            return got or None
+
+    measured = {schedule_key(cands[0].sch.mod)}      # the first candidate is already in the log
+    state = {"budget": 4}
+    wrapper = _skip_measured(Inner(), measured, state)
+    sent = []
+    while True:
+        got = wrapper.generate_measure_candidates()
+        if not got:
+            break
+        sent.extend(got)
+    keys = [schedule_key(c.sch.mod) for c in sent]
+    assert len(sent) == 4 and len(set(keys)) == 4
+    assert schedule_key(cands[0].sch.mod) not in keys
+    assert state["skipped"] == 1
