@@ -41,6 +41,16 @@ from sepgen.targets import get_target  # noqa: E402
 from sepgen.tune import make_replay  # noqa: E402
 
 
+#: instructions that build a shifted vector in registers (what the intrinsic's shuffles become)
+PERMUTES = ("vpermt2ps", "vpermt2pd", "valignd", "vpalignr", "vshufpd", "vshuff64x2", "vperm2f128")
+
+
+def permute_count(ex) -> int:
+    """Register-shuffle instructions in a compiled kernel's assembly."""
+    asm = ex.mod.inspect_source("asm")
+    return sum(asm.count(op) for op in PERMUTES)
+
+
 def register_row_intrin(lanes: int) -> str:
     """C[0:L] += A[0:L]*w0 + A[1:L+1]*w1 + A[2:L+2]*w2, from two aligned loads and two shuffles."""
     L, N, vt = lanes, lanes + 2, f"float32x{lanes}"
@@ -131,9 +141,7 @@ def main() -> int:
         kernels["template, unroll 64"] = tvm.compile(sch.mod, ttgt)
         kernels[f"valign, {lanes} lanes"] = tvm.compile(
             valign_schedule(lower_stage(st, "float32", "cpu").func, lanes, 8).mod, ttgt)
-        asm = kernels[f"valign, {lanes} lanes"].mod.inspect_source("asm")
-        n_perm = sum(asm.count(op) for op in ("vpermt2ps", "vpermt2pd", "valignd", "vpalignr", "vshufpd",
-                                              "vshuff64x2", "vperm2f128"))
+        n_perm = permute_count(kernels[f"valign, {lanes} lanes"])
         if not n_perm:
             raise SystemExit(f"{label}: no permute instructions in the valign kernel: the shuffles were lost")
         x = rng.standard_normal(spec.input_shape).astype("float32")
