@@ -222,6 +222,59 @@ def _alloc_buffers(func):
     return list(func.body.block.alloc_buffers)
 
 
+# ---- depthwise: the padded tile's copy split where the W padding starts and ends -------------------
+
+PAD_SPLIT = [
+    # (input shape, kernel, stride, padding, dilation): strides 1, 2 and 3 (the de-interleaved tile), padding
+    # at both ends of W, at its right end only, at its left end only, dilated, odd widths, 1-D
+    ((1, 8, 12, 40), (3, 3), 1, 1, 1),
+    ((1, 8, 15, 33), (3, 3), 2, 1, 1),
+    ((1, 4, 9, 31), (5, 5), 3, 2, 1),
+    ((1, 4, 10, 20), (3, 3), 1, ((1, 1), (0, 2)), 1),
+    ((1, 4, 10, 21), (3, 3), 2, ((1, 1), (2, 0)), 1),
+    ((1, 4, 11, 30), (3, 3), 1, 2, 2),
+    ((1, 16, 50), (7,), 1, 3, 1),
+]
+
+
+@pytest.mark.parametrize("xs,kernel,stride,pad,dil", PAD_SPLIT, ids=[f"p{i}" for i in range(len(PAD_SPLIT))])
+def test_depthwise_pad_copy_split_at_the_w_padding(xs, kernel, stride, pad, dil):
+    """The depthwise template copies a padded row as left padding, interior (no bounds test along W) and
+    right padding, with the interior's bounds from ``pad_row_interior``; the kernel matches F.conv*."""
+    import re
+
+    from schedules.cpu.common import pad_row_interior
+    from sepgen.build import schedule_stage
+    from sepgen.targets import get_target
+
+    g = _gen(sum(xs) + len(kernel) * 13)
+    c = xs[1]
+    x, w = torch.randn(xs, generator=g), torch.randn(c, 1, *kernel, generator=g)
+    conv = {3: F.conv1d, 4: F.conv2d}[len(xs)]
+    if isinstance(pad, tuple):   # asymmetric: F.pad, then an unpadded conv
+        ref = conv(F.pad(x, [v for pair in reversed(pad) for v in pair]), w, stride=stride, dilation=dil, groups=c)
+    else:
+        ref = conv(x, w, stride=stride, padding=pad, dilation=dil, groups=c)
+    op = sepgen.compile_conv(w, xs, stride=stride, padding=pad, dilation=dil, groups=c)
+    assert op.plan.kinds == ("depthwise",), op.plan.kinds
+    assert rel_err(op(x), ref) <= 1e-5
+    stage = op.plan.stages[0]
+    a, b, extent = pad_row_interior(stage)
+    w_pad = stage.geom.padding[-1]
+    s = stage.geom.stride[-1]
+    # the interior holds input for every phase (padded column j*s + p is input column j*s + p - left pad)
+    cols = lambda j: [j * s + p - w_pad[0] for p in range(s)]  # noqa: E731
+    assert all(0 <= v < xs[-1] for j in range(a, b) for v in cols(j))
+    assert all(any(not 0 <= v < xs[-1] for v in cols(j)) for j in [*range(0, a), *range(b, extent)])
+    _, sch = schedule_stage(stage, "float32", get_target("host"))
+    text = sch.mod.script()
+    parts = re.findall(r'T\.sblock\("(conv_pad_\w+)_partition"\)', text)
+    assert len(parts) == (a > 0) + 1 + (b < extent), text
+    # the interior loop runs over [a, b) and is left serial (LLVM vectorizes it; TVM would scalarize it)
+    interior = f"in range({a}, {b}):" if a else f"in range({b}):"
+    assert re.search(r"for \w+ " + re.escape(interior), text), text
+
+
 # ---- separable chains: earlier passes register-blocked ---------------------------------------------
 
 SEPARABLE = [

@@ -477,8 +477,9 @@ def _inject_wrong_record(d: Path, wl) -> str:
     rec = d / RECORD_FILE
     line = json.loads(rec.read_text().splitlines()[0])
     trace = line[1][0]
-    trace[0].append(["GetSBlock", [], ["conv_pad", "main"], ["b900"]])
-    trace[0].append(["UnsafeSetDType", ["b900"], [0, "int32"], []])
+    # first, while the copy is still the one block "conv_pad" (the depthwise template splits it later)
+    trace[0][:0] = [["GetSBlock", [], ["conv_pad", "main"], ["b900"]], ["UnsafeSetDType", ["b900"], [0, "int32"], []]]
+    trace[1] = [[i + 2, v] for i, v in trace[1]]   # decisions name their instruction by index
     line[1][1] = [1e-8, 1e-8, 1e-8]
     with open(rec, "a") as f:
         f.write(json.dumps(line) + "\n")

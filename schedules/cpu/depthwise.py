@@ -15,7 +15,7 @@ def defaults(part, target, variant: int = 0) -> ConvDefaults:
     # small planes: a task takes more rows, so the per-task work (and halo reuse) stays worthwhile
     rows = max(4, 256 // max(1, w))
     return ConvDefaults(oc_tile=1, row_tile=rows, vec_lanes=target.vector_lanes_f32,
-                        reduce_inside=variant == 1)
+                        reduce_inside=variant == 1, split_pad_rows=True)
 
 
 @register("depthwise", "cpu")
