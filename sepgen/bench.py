@@ -498,8 +498,11 @@ def _warm(fn, min_calls: int = 3, max_s: float = 0.5):
     return out, first
 
 
-#: calls per timed block; untimed calls before each block (at least this many, for at least this long)
-BLOCK, BLOCK_DISCARD, BLOCK_DISCARD_S = 10, 2, 0.01
+#: calls per timed block; untimed calls before each block (at least this many, for at least this long).
+#: The time is twice the ~24 ms that a TVM kernel here ran 2x slower after PyTorch calls (libgomp's
+#: workers still spinning: 1x112x112 depthwise, 126 -> 66 us once they stop); the 10 ms used before
+#: timed whatever followed a PyTorch block (MetaSchedule's peer, in suite order) partly against them
+BLOCK, BLOCK_DISCARD, BLOCK_DISCARD_S = 10, 2, 0.05
 
 
 def time_rounds(fns: Sequence[tuple[str, Callable]], reps: int, block: int = BLOCK,
