@@ -86,8 +86,10 @@ def build_module(scheduled: list[ScheduledStage], target: TargetPreset):
 
         prepare_build(target)
     # --- end CUDA issue ---
+    from .tirpasses import compile_tir
+
     try:
-        return tvm.compile(mod, target=target.to_tvm())
+        return compile_tir(mod, target.to_tvm(), target.family)
     except Exception as e:
         raise BuildError(f"TVM failed to compile the plan for {target.name}: {type(e).__name__}: "
                          f"{str(e).splitlines()[0] if str(e) else ''}") from e

@@ -36,6 +36,7 @@ from .errors import BuildError
 from .logs import LogDir, StageLock, StageWorkload, default_log_root, stage_workload
 from .stages import FFTConv, Plan, Stage
 from .targets import TargetPreset
+from .tirpasses import build_tir, compile_tir
 from .remote import RPCOptions  # noqa: F401  (ARM issue: TuneOptions.rpc)
 
 
@@ -112,12 +113,12 @@ def _space(stage: Stage, target: TargetPreset):
 
 
 def _build_cpu(mod, target):
-    """MetaSchedule's ``default_build`` without its ``import tvm.s_tir.tensor_intrin``: that import takes
-    ~30 s per process (mostly CUDA intrinsics) and sepgen's CPU templates use no tensor intrinsics."""
-    from tvm.driver import build as tvm_build
+    """MetaSchedule's ``default_build`` without its ``import tvm.s_tir.tensor_intrin`` (that import takes
+    ~30 s per process, mostly CUDA intrinsics, and sepgen's CPU templates use no tensor intrinsics), and
+    through sepgen's lowering pipeline (:mod:`sepgen.tirpasses`), as every CPU kernel sepgen builds."""
     from tvm.s_tir.transform import RemoveWeightLayoutRewriteBlock
 
-    return tvm_build(RemoveWeightLayoutRewriteBlock(skip_tensor_rewrite=True)(mod), target=target)
+    return build_tir(RemoveWeightLayoutRewriteBlock(skip_tensor_rewrite=True)(mod), target)
 
 
 def _in_process_builder(export=None, fast: bool = False):
@@ -501,7 +502,7 @@ def check_stage_result(stage: Stage, dtype: str, target: TargetPreset, mod, seed
     rng = np.random.default_rng(seed)
     arrays = [rng.standard_normal(shape).astype(dtype) for shape in lowered.arg_shapes[:-1]]
     params = dict(zip(lowered.arg_names[1:-1], arrays[1:]))
-    ex = tvm.compile(mod, target=target.to_tvm())
+    ex = compile_tir(mod, target.to_tvm(), target.family)
     out = tvm.runtime.tensor(np.full(lowered.arg_shapes[-1], np.nan, dtype=dtype))   # unwritten: caught
     ex.mod["main"](*[tvm.runtime.tensor(a) for a in arrays], out)
     y = torch.from_numpy(out.numpy().astype(np.float64))
@@ -565,7 +566,7 @@ def _commit_default_record(stage, dtype, target, wl, db, measured: Optional[set]
 
     try:
         _, sch = schedule_stage(stage, dtype, target)
-        ex = tvm.compile(sch.mod, target=target.to_tvm())
+        ex = compile_tir(sch.mod, target.to_tvm(), target.family)
         func = wl.mod["main"]
         rng = np.random.default_rng(0)
         args = [tvm.runtime.tensor(rng.standard_normal(shape).astype(dtype)) for shape in wl.lowered.arg_shapes]
