@@ -19,7 +19,8 @@ The MetaSchedule peer of the benchmarks is built by stock TVM (it stands for wha
 
     An allocation at the top of the body holds nothing from one iteration to the next (each
     iteration writes what it reads), so reusing it is exact.  Chunks are at least
-    :data:`MIN_CHUNKS` (so the loop still splits evenly over up to 64 threads); the serial loop
+    :data:`MIN_CHUNKS` and :data:`CHUNKS_PER_CORE` per core of the target (a 96-core target keeps
+    768, or its loop as it was), so every thread still gets an even share; the serial loop
     keeps the original loop variable (rebinding it as ``c * C + i`` made LLVM unroll the small
     constant-trip loop and spill).  Measured on the committed MobileNetV1 depthwise kernels (same
     process, alternating, medians, 2 threads): 32x112x112 51.1 -> 49.7 us, 64x112x112/2 61.7 -> 56.6,
@@ -32,8 +33,10 @@ from __future__ import annotations
 PIPELINE = "sepgen"
 #: allocations of at least this many bytes are workspace calls in TVM (``kMaxStackAlloca``)
 STACK_ALLOCA_LIMIT = 1024
-#: a hoisted parallel loop keeps at least this many iterations (chunks)
+#: a hoisted parallel loop keeps at least this many iterations (chunks), and at least
+#: CHUNKS_PER_CORE per core of the target (its ``num-cores``), so that every thread still gets work
 MIN_CHUNKS = 64
+CHUNKS_PER_CORE = 8
 
 _registered = False
 
@@ -108,6 +111,15 @@ def _rewrite(stmt, min_chunks: int):
     return stmt
 
 
+def _target_cores(func) -> int:
+    """The ``num-cores`` of the target bound to ``func`` (0 when unknown)."""
+    target = func.attrs.get("target") if func.attrs is not None else None
+    try:
+        return int(target.attrs.get("num-cores") or 0) if target is not None else 0
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
 def hoist_parallel_workspace(min_chunks: int = MIN_CHUNKS):
     """The module pass described in the module docstring (runs on lowered, flattened TIR)."""
     import tvm
@@ -119,7 +131,7 @@ def hoist_parallel_workspace(min_chunks: int = MIN_CHUNKS):
         changed = False
         for gv, f in mod.functions.items():
             if isinstance(f, tirx.PrimFunc):
-                body = _rewrite(f.body, min_chunks)
+                body = _rewrite(f.body, max(min_chunks, CHUNKS_PER_CORE * _target_cores(f)))
                 if not body.same_as(f.body):
                     f = f.with_body(body)
                     changed = True

@@ -33,9 +33,9 @@ def _tile_kernel(tasks: int, tile: int):
     return f
 
 
-def _lowered(func, pipeline: str):
+def _lowered(func, pipeline: str, tgt=None):
     """The module after the TIR pipeline ``pipeline`` (before codegen's host finalization)."""
-    tgt = get_target("host").to_tvm()
+    tgt = tgt or get_target("host").to_tvm()
     mod = tvm.tirx.transform.BindTarget(tgt.with_host(tgt))(tvm.IRModule({"main": func}))
     base, _, _ = tvm.tirx.get_tir_pipeline(pipeline)
     with tvm.transform.PassContext():
@@ -105,6 +105,16 @@ def test_small_tiles_and_short_loops_left_alone():
         assert int(loop.extent) == tasks
         a = np.random.default_rng(1).standard_normal((tasks, 16)).astype("float32")
         np.testing.assert_array_equal(_run(func, tirpasses.PIPELINE, a), a * 2 + 1)
+
+
+@pytest.mark.parametrize("cores, chunks", [(16, 150), (96, 448)])
+def test_chunks_scale_with_the_target_cores(cores, chunks):
+    """At least CHUNKS_PER_CORE chunks per core: 16 cores -> >= 128 chunks (3 tasks each), 96 -> >= 768,
+    more than the 448 tasks, so that loop stays as it was."""
+    host = dict(get_target("host").to_tvm().export())
+    tgt = tvm.target.Target({**host, "num-cores": cores})
+    (loop,) = _parallel_loops(_lowered(_tile_kernel(448, 512), tirpasses.register(), tgt))
+    assert int(loop.extent) == chunks
 
 
 def test_depthwise_kernel_through_the_pipeline():
