@@ -40,9 +40,22 @@ def get_template(kind: str, family: str) -> Template:
                        f"have {sorted(_REGISTRY)}") from None
 
 
-def variants(kind: str, family: str) -> int:
-    """How many structural variants (separate design spaces) the template has."""
-    return int(getattr(get_template(kind, family), "VARIANTS", 1))
+def variants(kind: str, family: str, stage=None) -> int:
+    """How many structural variants (separate design spaces) the template has (for ``stage``: a
+    template's ``VARIANTS`` may be a function of the stage, when a variant suits only some)."""
+    n = getattr(get_template(kind, family), "VARIANTS", 1)
+    if callable(n):
+        if stage is None:
+            raise TypeError(f"the {kind} template's variants depend on the stage: pass it")
+        n = n(stage)
+    return int(n)
+
+
+def default_variant(kind: str, family: str, stage) -> int:
+    """The variant built with the template's default knobs (no tuning record): the template's
+    ``DEFAULT_VARIANT`` (an int, or a function of the stage), else 0."""
+    v = getattr(get_template(kind, family), "DEFAULT_VARIANT", 0)
+    return int(v(stage) if callable(v) else v)
 
 
 def templates() -> dict[tuple[str, str], Template]:

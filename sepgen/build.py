@@ -39,7 +39,8 @@ def schedule_stage(stage: Stage, dtype: str, target: TargetPreset, tune: bool = 
     template = schedules.get_template(stage.kind, target.family)
     from schedules.context import TemplateContext
 
-    template(sch, TemplateContext(stage, lowered, target, tune))
+    template(sch, TemplateContext(stage, lowered, target, tune,
+                                  variant=schedules.default_variant(stage.kind, target.family, stage)))
     return lowered, sch
 
 

@@ -26,6 +26,16 @@ The MetaSchedule peer of the benchmarks is built by stock TVM (it stands for wha
     process, alternating, medians, 2 threads): 32x112x112 51.1 -> 49.7 us, 64x112x112/2 61.7 -> 56.6,
     128x56x56 56.6 -> 51.6, 128x56x56/2 34.5 -> 31.3, 256x28x28 32.1 -> 30.6; tiles under 1 KiB
     (the 14x14 and 7x7 layers) are left alone.
+
+:func:`select_masked_pads` and :func:`masked_vector_loads`
+    A template that computes from its input directly (the padding inlined: ``x if inside else 0``
+    read in the arithmetic, no padded copy) marks its vector loop with :data:`MASKED_PAD_PRAGMA`.
+    Before TVM vectorizes, the first pass rewrites the reads in that loop from ``if_then_else``,
+    which TVM's vectorizer scalarizes when the test differs between lanes (the W borders), to
+    ``Select``, which it vectorizes; after the pipeline, the second gives every vector
+    ``Select(mask, x[ramp], 0)`` a masked load (``tirx.masked_load``: AVX-512 / SVE masked loads),
+    so the lanes outside the tensor are never read: without it the first vector of a row would read
+    before the tensor's first element.
 """
 from __future__ import annotations
 
@@ -37,6 +47,9 @@ STACK_ALLOCA_LIMIT = 1024
 #: CHUNKS_PER_CORE per core of the target (its ``num-cores``), so that every thread still gets work
 MIN_CHUNKS = 64
 CHUNKS_PER_CORE = 8
+
+#: loop annotation of a template whose vector loop reads an inlined padding (see the module docstring)
+MASKED_PAD_PRAGMA = "pragma_sepgen_masked_loads"
 
 _registered = False
 
@@ -141,6 +154,214 @@ def hoist_parallel_workspace(min_chunks: int = MIN_CHUNKS):
     return _pass
 
 
+# ---- expression and statement rewriting (TVM 0.27 has no Python mutator for TIR) ----------------
+
+_BINARY = ("Add", "Sub", "Mul", "Div", "Mod", "FloorDiv", "FloorMod", "Min", "Max",
+           "EQ", "NE", "LT", "LE", "GT", "GE", "And", "Or")
+
+
+def _map_expr(e, post):
+    """``e`` with ``post`` applied bottom-up to its arithmetic, select, cast, broadcast and
+    ``if_then_else`` nodes (other nodes are kept whole; rebuilt only when a child changed)."""
+    from tvm import tirx
+
+    name = type(e).__name__
+    if name in _BINARY:
+        a, b = _map_expr(e.a, post), _map_expr(e.b, post)
+        if not (a.same_as(e.a) and b.same_as(e.b)):
+            e = getattr(tirx, name)(a, b)
+    elif name == "Not":
+        a = _map_expr(e.a, post)
+        if not a.same_as(e.a):
+            e = tirx.Not(a)
+    elif name == "Select":
+        c, t, f = (_map_expr(v, post) for v in (e.condition, e.true_value, e.false_value))
+        if not (c.same_as(e.condition) and t.same_as(e.true_value) and f.same_as(e.false_value)):
+            e = tirx.Select(c, t, f)
+    elif name == "Cast":
+        v = _map_expr(e.value, post)
+        if not v.same_as(e.value):
+            e = tirx.Cast(str(e.ty.dtype), v)
+    elif name == "Broadcast":
+        v = _map_expr(e.value, post)
+        if not v.same_as(e.value):
+            e = tirx.Broadcast(v, e.lanes)
+    elif _is_if_then_else(e):
+        args = [_map_expr(v, post) for v in e.args]
+        if not all(a.same_as(b) for a, b in zip(args, e.args)):
+            e = tirx.if_then_else(*args)
+    return post(e)
+
+
+def _is_if_then_else(e) -> bool:
+    op = getattr(e, "op", None)
+    return type(e).__name__ == "Call" and getattr(op, "name", "") in ("prim.if_then_else", "tirx.if_then_else")
+
+
+def _is_zero(e) -> bool:
+    name = type(e).__name__
+    if name == "Broadcast":
+        return _is_zero(e.value)
+    return name in ("FloatImm", "IntImm") and float(e.value) == 0.0
+
+
+def _map_stmt(stmt, on_stmt):
+    """``stmt`` with ``on_stmt`` applied to each statement (pre-order; it returns a replacement, or
+    None to descend into the containers: sequences, loops, conditions, attributes)."""
+    from tvm.tirx import stmt as S
+
+    got = on_stmt(stmt)
+    if got is not None:
+        return got
+    if isinstance(stmt, S.SeqStmt):
+        new = [_map_stmt(s, on_stmt) for s in stmt.seq]
+        return stmt if all(a.same_as(b) for a, b in zip(new, stmt.seq)) else S.SeqStmt(new)
+    if isinstance(stmt, S.AttrStmt):
+        body = _map_stmt(stmt.body, on_stmt)
+        return stmt if body.same_as(stmt.body) else S.AttrStmt(stmt.node, stmt.attr_key, stmt.value, body)
+    if isinstance(stmt, S.IfThenElse):
+        then = _map_stmt(stmt.then_case, on_stmt)
+        other = _map_stmt(stmt.else_case, on_stmt) if stmt.else_case is not None else None
+        if then.same_as(stmt.then_case) and (other is None or other.same_as(stmt.else_case)):
+            return stmt
+        return S.IfThenElse(stmt.condition, then, other)
+    if isinstance(stmt, S.For):
+        body = _map_stmt(stmt.body, on_stmt)
+        return stmt if body.same_as(stmt.body) else S.For(stmt.loop_var, stmt.min, stmt.extent, stmt.kind, body,
+                                                          stmt.thread_binding, stmt.annotations, stmt.step)
+    return stmt
+
+
+def _map_values(stmt, post):
+    """Every stored and bound value of ``stmt`` through :func:`_map_expr` with ``post``."""
+    from tvm.tirx import stmt as S
+
+    def on_stmt(s):
+        if isinstance(s, S.BufferStore):
+            v = _map_expr(s.value, post)
+            return s if v.same_as(s.value) else S.BufferStore(s.buffer, v, s.indices)
+        if isinstance(s, S.Bind):
+            v = _map_expr(s.value, post)
+            return s if v.same_as(s.value) else S.Bind(s.var, v)
+        return None
+    return _map_stmt(stmt, on_stmt)
+
+
+def _func_pass(name: str, rewrite):
+    """A module pass applying ``rewrite(func) -> body`` to every PrimFunc."""
+    import tvm
+    from tvm import tirx
+
+    @tvm.transform.module_pass(opt_level=0, name=name)
+    def _pass(mod, _ctx):
+        funcs = {}
+        changed = False
+        for gv, f in mod.functions.items():
+            if isinstance(f, tirx.PrimFunc):
+                body = rewrite(f)
+                if not body.same_as(f.body):
+                    f = f.with_body(body)
+                    changed = True
+            funcs[gv] = f
+        return tvm.IRModule(funcs, attrs=mod.attrs) if changed else mod
+
+    return _pass
+
+
+def select_masked_pads():
+    """Before vectorizing: in loops marked :data:`MASKED_PAD_PRAGMA`, ``if_then_else(c, x[i], 0)``
+    becomes ``Select(c, x[i], 0)`` (and the mark is dropped)."""
+    from tvm import tirx
+    from tvm.tirx import stmt as S
+
+    def to_select(e):
+        if _is_if_then_else(e) and type(e.args[1]).__name__ == "TensorLoad" and _is_zero(e.args[2]):
+            return tirx.Select(*e.args)
+        return e
+
+    def on_stmt(s):
+        if isinstance(s, S.AttrStmt) and s.attr_key == MASKED_PAD_PRAGMA:
+            loop = s.body
+            vector = (isinstance(loop, S.For) and loop.kind == S.ForKind.VECTORIZED
+                      and isinstance(loop.extent, tirx.IntImm) and int(loop.extent) > 1)
+            if vector:
+                return _map_values(loop, to_select)
+            # a one-lane "vector" loop stays scalar code (its if_then_else a branch), and serial: kept
+            # by its annotation, TVM's vectorizer would make one-lane vectors of it, which it rejects
+            if isinstance(loop, S.For) and loop.kind == S.ForKind.VECTORIZED:
+                return S.For(loop.loop_var, loop.min, loop.extent, S.ForKind.SERIAL, loop.body,
+                             loop.thread_binding, loop.annotations, loop.step)
+            return loop
+        return None
+
+    return _func_pass("sepgen.SelectMaskedPads", lambda f: _map_stmt(f.body, on_stmt))
+
+
+def masked_vector_loads():
+    """After the pipeline: a vector ``Select(mask, x[ramp], 0)`` reads ``x`` with a masked load."""
+    from tvm import tirx
+
+    def mask(e):
+        if type(e).__name__ != "Select" or e.condition.ty.dtype.lanes <= 1:
+            return e
+        load = e.true_value
+        if type(load).__name__ != "TensorLoad" or not _is_zero(e.false_value):
+            return e
+        if len(load.indices) != 1:
+            raise ValueError(f"sepgen: a vector select reads {load.source} with {len(load.indices)} indices "
+                             f"after flattening; cannot make it a masked load")
+        idx = load.indices[0]
+        if type(idx).__name__ != "Ramp" or not (type(idx.stride).__name__ == "IntImm" and int(idx.stride) == 1):
+            # only the masked-pad rewrite makes such selects, and this one's lanes are not contiguous:
+            # unmasked, its border lanes would read outside the input
+            raise ValueError(f"sepgen: a vector select reads {load.source} at {idx}, which is not a contiguous "
+                             f"ramp and cannot be a masked load (a masked-pad vector loop with a strided read?)")
+        return tirx.Select(e.condition, tirx.op.masked_load(str(load.ty.dtype), load.source, idx, e.condition),
+                           e.false_value)
+
+    return _func_pass("sepgen.MaskedVectorLoads", lambda f: _map_values(f.body, mask))
+
+
+def _s_tir_pipeline_with(before_vectorize, config):
+    """TVM 0.27's default ``s_tir`` lowering passes (``tvm/s_tir/pipeline.py``), with
+    ``before_vectorize`` inserted before ``VectorizeLoop``."""
+    import tvm
+    from tvm import s_tir, tirx
+
+    passes = [
+        s_tir.transform.CanonicalizeLoop(), s_tir.transform.LowerCrossThreadReduction(),
+        s_tir.transform.LowerInitBlock(), s_tir.transform.PlanAndUpdateBufferAllocationLocation(),
+        s_tir.transform.ConvertBlocksToOpaque(), s_tir.transform.LiftThreadBinding(),
+        s_tir.transform.ManifestSharedMemoryLocalStage(), s_tir.transform.CompactBufferAllocation(),
+        s_tir.transform.LowerAutoCopy(), s_tir.transform.UnifyThreadBinding(), s_tir.transform.LowerMatchBuffer(),
+        s_tir.transform.StmtSimplify(), s_tir.transform.InjectPermutedLayout(),
+        s_tir.transform.AnnotateIrregularLoop(), s_tir.transform.InjectSoftwarePipeline(),
+        s_tir.transform.TransformMmaBufferLayout(), s_tir.transform.LowerOpaqueBlock(),
+        tirx.transform.FlattenBuffer(), tirx.transform.BF16ComputeLegalize(), tirx.transform.NarrowDataType(32),
+        s_tir.transform.LoopPartition(),
+        *before_vectorize,
+        tirx.transform.VectorizeLoop(not bool(config.get("tirx.disable_vectorize", False))),
+        s_tir.transform.InjectVirtualThread(), s_tir.transform.InjectDoubleBuffer(),
+    ]
+    if not bool(config.get("tirx.disable_storage_rewrite", False)):
+        passes.append(tirx.transform.StorageRewrite())
+    passes += [s_tir.transform.HoistIfThenElse(), tirx.transform.UnrollLoop(),
+               s_tir.transform.RenormalizeSplitPattern(), tirx.transform.StmtSimplify(),
+               tirx.transform.RemoveNoOp(), s_tir.transform.RewriteUnsafeSelect()]
+    if bool(config.get("tirx.instrument_bound_checkers", False)):
+        passes.append(s_tir.transform.InstrumentBoundCheckers())
+    if not bool(config.get("tirx.disable_cse_tir", False)):
+        passes.append(tirx.transform.CommonSubexprElim())
+    passes += [tirx.transform.FP8ComputeLegalize(), s_tir.transform.VerifyVTCMLimit(),
+               s_tir.transform.LowerVtcmAlloc(), tirx.transform.VerifyMemory(), tirx.transform.AnnotateEntryFunc(),
+               s_tir.transform.ThreadSync("shared"), s_tir.transform.ThreadSync("shared.dyn"),
+               s_tir.transform.ThreadSync("warp"), s_tir.transform.InferFragment(),
+               s_tir.transform.LowerThreadAllreduce(), s_tir.transform.MergeSharedMemoryAllocations(),
+               tirx.transform.SplitHostDevice(), tirx.transform.MakePackedAPI(),
+               tirx.transform.FP8StorageLegalize(), tirx.transform.BF16StorageLegalize()]
+    return tvm.ir.transform.Sequential(passes)
+
+
 def register() -> str:
     """Register :data:`PIPELINE` with TVM (once); returns its name."""
     global _registered
@@ -149,8 +370,16 @@ def register() -> str:
         from tvm.tirx import compilation_pipeline
 
         def factory():
-            base, finalize_host, finalize_device = tvm.tirx.get_tir_pipeline("s_tir")
-            return tvm.transform.Sequential([base, hoist_parallel_workspace()]), finalize_host, finalize_device
+            _, finalize_host, finalize_device = tvm.tirx.get_tir_pipeline("s_tir")
+
+            @tvm.transform.module_pass(opt_level=0, name="sepgen.Pipeline")
+            def pipeline(mod, _ctx):
+                config = tvm.transform.PassContext.current().config
+                seq = [_s_tir_pipeline_with([select_masked_pads()], config),
+                       masked_vector_loads(), hoist_parallel_workspace()]
+                return tvm.ir.transform.Sequential(seq)(mod)
+
+            return pipeline, finalize_host, finalize_device
 
         compilation_pipeline.register_tir_pipeline(PIPELINE, factory)
         _registered = True

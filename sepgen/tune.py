@@ -91,7 +91,7 @@ def _space(stage: Stage, target: TargetPreset):
     from schedules.context import TemplateContext
 
     template = schedules.get_template(stage.kind, target.family)
-    n_variants = schedules.variants(stage.kind, target.family)
+    n_variants = schedules.variants(stage.kind, target.family, stage)
 
     def fn(sch):
         # one design space per structural variant; the knobs of each are searched

@@ -1,6 +1,7 @@
 """Targeted compile_conv cases: MobileNetV1 layers, the direct template's variants, pointwise layers over padded pixels, float16, ``out=``, strided inputs, register-blocked separable passes, the plan's summary."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -244,8 +245,6 @@ def test_depthwise_pad_copy_split_at_the_w_padding(xs, kernel, stride, pad, dil)
     import re
 
     from schedules.cpu.common import pad_row_interior
-    from sepgen.build import schedule_stage
-    from sepgen.targets import get_target
 
     g = _gen(sum(xs) + len(kernel) * 13)
     c = xs[1]
@@ -266,13 +265,94 @@ def test_depthwise_pad_copy_split_at_the_w_padding(xs, kernel, stride, pad, dil)
     cols = lambda j: [j * s + p - w_pad[0] for p in range(s)]  # noqa: E731
     assert all(0 <= v < xs[-1] for j in range(a, b) for v in cols(j))
     assert all(any(not 0 <= v < xs[-1] for v in cols(j)) for j in [*range(0, a), *range(b, extent)])
-    _, sch = schedule_stage(stage, "float32", get_target("host"))
+    # the variants that copy a padded tile (0 and 1); untuned, a W-stride-1 layer builds variant 2 (no tile)
+    _, sch = _schedule_variant(stage, 0)
     text = sch.mod.script()
     parts = re.findall(r'T\.sblock\("(conv_pad_\w+)_partition"\)', text)
     assert len(parts) == (a > 0) + 1 + (b < extent), text
     # the interior loop runs over [a, b) and is left serial (LLVM vectorizes it; TVM would scalarize it)
     interior = f"in range({a}, {b}):" if a else f"in range({b}):"
     assert re.search(r"for \w+ " + re.escape(interior), text), text
+
+
+def _schedule_variant(stage, variant: int, tune: bool = False, seed: int = 1):
+    """``stage`` lowered for the host CPU and scheduled by its template's ``variant``."""
+    from tvm import IRModule, s_tir
+
+    import schedules
+    from schedules.context import TemplateContext
+    from sepgen.lowering import lower_stage
+    from sepgen.targets import get_target
+
+    lowered = lower_stage(stage, "float32", "cpu")
+    sch = s_tir.Schedule(IRModule({"main": lowered.func}), seed=seed)
+    schedules.get_template(stage.kind, "cpu")(sch, TemplateContext(stage, lowered, get_target("host"), tune=tune,
+                                                                    variant=variant))
+    return lowered, sch
+
+
+# ---- depthwise variant 2: no padded tile, the input read with masked vector loads -----------------
+
+DW_DIRECT = [
+    # (input shape, kernel, stride, padding, dilation): W stride 1; H strided, asymmetric and one-sided
+    # padding, dilated, a kernel wider than the padding, odd widths, 1-D and 3-D, 7x7 planes
+    ((1, 8, 12, 40), (3, 3), 1, 1, 1),
+    ((1, 4, 10, 20), (3, 3), 1, ((1, 1), (0, 2)), 1),
+    ((1, 4, 10, 21), (3, 3), 1, ((0, 0), (2, 0)), 1),
+    ((1, 4, 11, 30), (3, 3), 1, 2, 2),
+    ((1, 6, 13, 17), (5, 5), (2, 1), 2, 1),
+    ((1, 5, 7, 7), (3, 3), 1, 1, 1),
+    ((2, 16, 50), (7,), 1, 3, 1),
+    ((1, 3, 6, 9, 35), (3, 3, 3), 1, 1, 1),
+]
+
+
+@pytest.mark.parametrize("xs,kernel,stride,pad,dil", DW_DIRECT, ids=[f"d{i}" for i in range(len(DW_DIRECT))])
+def test_depthwise_direct_variant_reads_the_input_with_masked_loads(xs, kernel, stride, pad, dil):
+    """Variant 2 (the default for a W stride of 1) inlines the padding: no padded tile, the border lanes
+    read with masked loads; at its default knobs and at sampled ones it matches F.conv*."""
+    import schedules
+    from sepgen.build import build_module, schedule_stage, ScheduledStage
+    from sepgen.runtime import _aligned
+    from sepgen.targets import get_target
+    from sepgen.tirpasses import MASKED_PAD_PRAGMA
+
+    g = _gen(sum(xs) + len(kernel))
+    c = xs[1]
+    x, w = torch.randn(xs, generator=g), torch.randn(c, 1, *kernel, generator=g)
+    conv = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)]
+    if isinstance(pad, tuple):
+        ref = conv(F.pad(x, [v for pair in reversed(pad) for v in pair]), w, stride=stride, dilation=dil, groups=c)
+    else:
+        ref = conv(x, w, stride=stride, padding=pad, dilation=dil, groups=c)
+    op = sepgen.compile_conv(w, xs, stride=stride, padding=pad, dilation=dil, groups=c)
+    stage = op.plan.stages[0]
+    assert op.plan.kinds == ("depthwise",) and schedules.variants("depthwise", "cpu", stage) == 3
+    assert schedules.default_variant("depthwise", "cpu", stage) == 2
+    assert rel_err(op(x), ref) <= 1e-5
+    _, sch = schedule_stage(stage, "float32", get_target("host"))
+    text = sch.mod.script()
+    assert "conv_pad" not in text and MASKED_PAD_PRAGMA in text, text
+    if get_target("host").vector_bits == 512:
+        assert "{%k" in op.module.inspect_source("asm")     # AVX-512 masked loads
+    host = get_target("host")
+    params = {k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32)) for k, v in op.plan.params.items()}
+    for seed in (3, 11):
+        lowered, s2 = _schedule_variant(stage, 2, tune=True, seed=seed)
+        ex = build_module([ScheduledStage(0, stage, lowered, s2.mod["main"])], host)
+        y = _aligned(torch.empty(stage.out_shape))
+        ex.mod["stage0"](_aligned(x), *[_aligned(params[n]) for n in lowered.arg_names[1:-1]], y)
+        assert rel_err(y, ref) <= 1e-5, (seed, s2.trace)
+
+
+def test_depthwise_strided_w_has_no_direct_variant():
+    import schedules
+
+    w = torch.randn(8, 1, 3, 3)
+    op = sepgen.compile_conv(w, (1, 8, 16, 16), stride=2, padding=1, groups=8)
+    stage = op.plan.stages[0]
+    assert schedules.variants("depthwise", "cpu", stage) == 2
+    assert schedules.default_variant("depthwise", "cpu", stage) == 0
 
 
 # ---- separable chains: earlier passes register-blocked ---------------------------------------------
