@@ -1,9 +1,11 @@
 """Depthwise convolution on CPUs.
 
-Parallel over (channel, row tile); the padded input rows of a tile (the halo
-included) are computed once per task and reused by all its output rows; the
-output row segment is a vector, the 3x3 (or k x k) taps and the row tile are
-unrolled around it.
+Parallel over (channel, row tile); the output row segment is a vector, the 3x3
+(or k x k) taps and the row tile are unrolled around it.  Variants 0 and 1 copy
+the padded input rows of a tile (the halo included) once per task and compute
+from that copy; variant 2 (W stride 1, the default there) makes no copy: the
+padding is inlined and the border lanes are read with masked vector loads
+(``inline_masked_pad``; the copy was a third to a half of a layer's time).
 """
 from .. import register
 from ..knobs import Knobs
