@@ -51,11 +51,11 @@ def variants(kind: str, family: str, stage=None) -> int:
     return int(n)
 
 
-def default_variant(kind: str, family: str, stage) -> int:
+def default_variant(kind: str, family: str, stage, target=None) -> int:
     """The variant built with the template's default knobs (no tuning record): the template's
-    ``DEFAULT_VARIANT`` (an int, or a function of the stage), else 0."""
+    ``DEFAULT_VARIANT`` (an int, or a function of the stage and the target preset), else 0."""
     v = getattr(get_template(kind, family), "DEFAULT_VARIANT", 0)
-    return int(v(stage) if callable(v) else v)
+    return int(v(stage, target) if callable(v) else v)
 
 
 def templates() -> dict[tuple[str, str], Template]:

@@ -40,7 +40,7 @@ def schedule_stage(stage: Stage, dtype: str, target: TargetPreset, tune: bool = 
     from schedules.context import TemplateContext
 
     template(sch, TemplateContext(stage, lowered, target, tune,
-                                  variant=schedules.default_variant(stage.kind, target.family, stage)))
+                                  variant=schedules.default_variant(stage.kind, target.family, stage, target)))
     return lowered, sch
 
 

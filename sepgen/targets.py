@@ -30,6 +30,17 @@ class TargetPreset:
     def vector_lanes_f32(self) -> int:
         return max(1, self.vector_bits // 32)
 
+    @property
+    def masked_vector_loads(self) -> bool:
+        """Whether masked vector loads are instructions here (x86 AVX/AVX-512, Arm SVE), not lane-by-lane
+        branches (LLVM's lowering for NEON: 272 bit-test branches in a 16x32x32 depthwise kernel)."""
+        if self.family != "cpu":
+            return False
+        if self.arch == "x86_64":
+            return True
+        return self.arch == "aarch64" and ("+sve" in self.mattr or "+sve2" in self.mattr
+                                           or self.mcpu in _SVE_CPUS)
+
     def to_tvm(self):
         import tvm
 
@@ -71,6 +82,10 @@ class TargetPreset:
         return {"name": self.name, "family": self.family, "arch": self.arch, "mcpu": self.mcpu,
                 "mtriple": self.mtriple, "mattr": list(self.mattr), "num_cores": self.num_cores,
                 "vector_bits": self.vector_bits, "tag": self.tag}
+
+
+#: aarch64 cores with SVE (their presets name the core, not ``+sve``)
+_SVE_CPUS = ("neoverse-v1", "neoverse-v2", "neoverse-n2", "neoverse-512tvb", "a64fx")
 
 
 def _host_arch() -> str:

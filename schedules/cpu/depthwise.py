@@ -42,7 +42,13 @@ def _variants(stage) -> int:
 
 
 depthwise_cpu.VARIANTS = _variants
-# untuned: the direct variant where it applies (at the default knobs, same process, medians:
-# 32x112x112 36.2 vs 51.4 us for variant 0, 128x56x56 42.7 vs 52.3, 256x28x28 20.1 vs 38.5,
-# 1024x7x7 7.8 vs 15.5)
-depthwise_cpu.DEFAULT_VARIANT = lambda stage: 2 if _variants(stage) == 3 else 0
+def _default_variant(stage, target) -> int:
+    """Untuned: the direct variant where it applies and the target has masked vector loads (at the
+    default knobs, same process, medians: 32x112x112 36.2 vs 51.4 us for variant 0, 128x56x56 42.7 vs
+    52.3, 256x28x28 20.1 vs 38.5, 1024x7x7 7.8 vs 15.5); on NEON LLVM makes a masked load a branch
+    per lane, so there the tuner, not the default, decides."""
+    masked = target is None or target.masked_vector_loads
+    return 2 if _variants(stage) == 3 and masked else 0
+
+
+depthwise_cpu.DEFAULT_VARIANT = _default_variant
