@@ -35,7 +35,8 @@ The MetaSchedule peer of the benchmarks is built by stock TVM (it stands for wha
     ``Select``, which it vectorizes; after the pipeline, the second gives every vector
     ``Select(mask, x[ramp], 0)`` a masked load (``tirx.masked_load``: AVX-512 / SVE masked loads),
     so the lanes outside the tensor are never read: without it the first vector of a row would read
-    before the tensor's first element.
+    before the tensor's first element.  A stride-2 read becomes two contiguous masked loads and a
+    shuffle of their even lanes.
 """
 from __future__ import annotations
 
@@ -311,6 +312,9 @@ def masked_vector_loads():
             raise ValueError(f"sepgen: a vector select reads {load.source} with {len(load.indices)} indices "
                              f"after flattening; cannot make it a masked load")
         idx = load.indices[0]
+        if type(idx).__name__ == "Ramp" and type(idx.stride).__name__ == "IntImm" and int(idx.stride) == 2 \
+                and type(idx.lanes).__name__ == "IntImm":
+            return tirx.Select(e.condition, _masked_stride2(load, idx, e.condition), e.false_value)
         if type(idx).__name__ != "Ramp" or not (type(idx.stride).__name__ == "IntImm" and int(idx.stride) == 1):
             # only the masked-pad rewrite makes such selects, and this one's lanes are not contiguous:
             # unmasked, its border lanes would read outside the input
@@ -320,6 +324,23 @@ def masked_vector_loads():
                            e.false_value)
 
     return _func_pass("sepgen.MaskedVectorLoads", lambda f: _map_values(f.body, mask))
+
+
+def _masked_stride2(load, idx, mask):
+    """``x[b, b+2, ..., b+2(L-1)]`` under ``mask`` as two contiguous masked loads of ``x[b : b+2L]`` (the
+    odd elements masked off) and a shuffle of their even lanes (``vpermt2ps``), not a gather."""
+    from tvm import tirx
+
+    n = int(idx.lanes)
+    dtype = str(load.ty.dtype)
+    off = tirx.Broadcast(tirx.const(False, "bool"), n)
+    # lane i of the contiguous pair holds element b + i: element 2j is lane j of the strided read
+    spread = [j // 2 if j % 2 == 0 else n for j in range(2 * n)]
+    m_lo = tirx.Shuffle([mask, off], spread[:n])
+    m_hi = tirx.Shuffle([mask, off], spread[n:])
+    lo = tirx.op.masked_load(dtype, load.source, tirx.Ramp(idx.base, 1, n), m_lo)
+    hi = tirx.op.masked_load(dtype, load.source, tirx.Ramp(idx.base + n, 1, n), m_hi)
+    return tirx.Shuffle([lo, hi], list(range(0, 2 * n, 2)))
 
 
 def _s_tir_pipeline_with(before_vectorize, config):

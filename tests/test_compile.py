@@ -304,13 +304,18 @@ DW_DIRECT = [
     ((1, 5, 7, 7), (3, 3), 1, 1, 1),
     ((2, 16, 50), (7,), 1, 3, 1),
     ((1, 3, 6, 9, 35), (3, 3, 3), 1, 1, 1),
+    # W stride 2: each strided read is two contiguous masked loads and a shuffle of their even lanes
+    ((1, 8, 15, 33), (3, 3), 2, 1, 1),
+    ((1, 4, 10, 21), (3, 3), 2, ((1, 1), (2, 0)), 1),
+    ((1, 4, 12, 40), (5, 5), 2, 2, 2),
+    ((1, 16, 51), (7,), 2, 3, 1),
 ]
 
 
 @pytest.mark.parametrize("xs,kernel,stride,pad,dil", DW_DIRECT, ids=[f"d{i}" for i in range(len(DW_DIRECT))])
 def test_depthwise_direct_variant_reads_the_input_with_masked_loads(xs, kernel, stride, pad, dil):
-    """Variant 2 (the default for a W stride of 1) inlines the padding: no padded tile, the border lanes
-    read with masked loads; at its default knobs and at sampled ones it matches F.conv*."""
+    """Variant 2 (the default for a W stride of 1 or 2) inlines the padding: no padded tile, the border
+    lanes read with masked loads; at its default knobs and at sampled ones it matches F.conv*."""
     import schedules
     from sepgen.build import build_module, schedule_stage, ScheduledStage
     from sepgen.runtime import _aligned
@@ -348,12 +353,12 @@ def test_depthwise_direct_variant_reads_the_input_with_masked_loads(xs, kernel, 
         assert rel_err(y, ref) <= 1e-5, (seed, s2.trace)
 
 
-def test_depthwise_strided_w_has_no_direct_variant():
+def test_depthwise_w_stride_3_has_no_direct_variant():
     import schedules
     from sepgen.targets import get_target
 
     w = torch.randn(8, 1, 3, 3)
-    op = sepgen.compile_conv(w, (1, 8, 16, 16), stride=2, padding=1, groups=8)
+    op = sepgen.compile_conv(w, (1, 8, 16, 16), stride=3, padding=1, groups=8)
     stage = op.plan.stages[0]
     assert schedules.variants("depthwise", "cpu", stage) == 2
     assert schedules.default_variant("depthwise", "cpu", stage, get_target("host")) == 0

@@ -118,10 +118,9 @@ def test_chunks_scale_with_the_target_cores(cores, chunks):
 
 
 def test_depthwise_kernel_through_the_pipeline():
-    """A strided depthwise layer (its padded tile is 8 KiB per task) built as sepgen builds it: hoisted, and
-    equal to F.conv2d and to the same schedule built by TVM's own pipeline."""
+    """A strided depthwise layer's variant 0 (its padded tile is 8 KiB per task) through sepgen's pipeline:
+    hoisted, and equal to F.conv2d and to the same schedule built by TVM's own pipeline."""
     import sepgen
-    from sepgen.build import schedule_stage
 
     w = torch.randn(64, 1, 3, 3, generator=torch.Generator().manual_seed(0))
     op = sepgen.compile_conv(w, input_shape=(1, 64, 112, 112), stride=2, padding=1, groups=64, trials=0)
@@ -130,7 +129,16 @@ def test_depthwise_kernel_through_the_pipeline():
     assert (op(x) - ref).abs().max().item() <= 1e-5 * ref.abs().max().item()
 
     stage = op.plan.stages[0]
-    _, sch = schedule_stage(stage, "float32", get_target("host"))
+    # variant 0 (a padded tile per task; untuned, this layer builds variant 2, which has no tile)
+    from tvm import IRModule, s_tir
+
+    import schedules
+    from schedules.context import TemplateContext
+    from sepgen.lowering import lower_stage
+
+    lowered = lower_stage(stage, "float32", "cpu")
+    sch = s_tir.Schedule(IRModule({"main": lowered.func}))
+    schedules.get_template("depthwise", "cpu")(sch, TemplateContext(stage, lowered, get_target("host"), variant=0))
     (loop,) = _parallel_loops(_lowered(sch.mod["main"], tirpasses.register()))
     kids = _children(loop)
     assert int(loop.extent) >= tirpasses.MIN_CHUNKS and any(isinstance(s, S.AllocBuffer) for s in kids)
@@ -154,7 +162,7 @@ import ctypes, mmap, sys
 import numpy as np, torch, torch.nn.functional as F
 import sepgen
 
-shape, pad = (1, 8, 32, 32), 1
+shape, pad, stride = (1, 8, 32, 32), 1, int(sys.argv[1])
 page = mmap.PAGESIZE
 nbytes = int(np.prod(shape)) * 4
 assert nbytes % page == 0
@@ -167,24 +175,27 @@ assert libc.mprotect(ctypes.c_void_p(addr + page + nbytes), page, 0) == 0
 x = torch.from_numpy(np.frombuffer(buf, dtype=np.float32, count=nbytes // 4, offset=page).reshape(shape))
 x.copy_(torch.randn(shape, generator=torch.Generator().manual_seed(0)))
 w = torch.randn(8, 1, 3, 3, generator=torch.Generator().manual_seed(1))
-op = sepgen.compile_conv(w, shape, padding=pad, groups=8)
+op = sepgen.compile_conv(w, shape, padding=pad, stride=stride, groups=8)
 assert op.plan.stages[0].kind == "depthwise"
 y = op(x)
-ref = F.conv2d(x, w, padding=pad, groups=8)
+ref = F.conv2d(x, w, padding=pad, stride=stride, groups=8)
 err = float((y - ref).abs().max() / ref.abs().max())
 print("ok", err)
 sys.exit(0 if err < 1e-5 else 1)
 """
 
 
-def test_direct_depthwise_reads_nothing_outside_its_input():
+@pytest.mark.parametrize("stride", [1, 2])
+def test_direct_depthwise_reads_nothing_outside_its_input(stride):
     """The input sits between two pages that cannot be read: the first output vector's left taps and the
-    last one's right taps lie outside it, so only masked loads keep the kernel from faulting."""
+    last one's right taps lie outside it, so only masked loads keep the kernel from faulting (checked:
+    with the stride-1 masking off it faults; stride 2, whose strided read is two contiguous masked loads,
+    is checked not to fault)."""
     import subprocess
     import sys
     from pathlib import Path
 
-    res = subprocess.run([sys.executable, "-c", GUARDED], capture_output=True, text=True, timeout=300,
+    res = subprocess.run([sys.executable, "-c", GUARDED, str(stride)], capture_output=True, text=True, timeout=300,
                          cwd=Path(__file__).resolve().parents[1])
     assert res.returncode == 0 and res.stdout.startswith("ok"), (res.returncode, res.stdout, res.stderr[-2000:])
 

@@ -37,8 +37,9 @@ def _variants(stage) -> int:
     """0: taps outside the register tile (each input vector reused by all rows of the tile);
     1: taps inside (one output vector finished at a time); both from a padded tile of the input.
     2: taps inside, no tile: the input read directly with masked vector loads at the borders
-    (``inline_masked_pad``), for a W stride of 1 (a strided conv reads a de-interleaved tile)."""
-    return 3 if int(stage.geom.stride[-1]) == 1 else 2
+    (``inline_masked_pad``), for a W stride of 1 or 2 (a stride-2 read: two contiguous masked loads
+    and a shuffle; larger strides keep the de-interleaved tile)."""
+    return 3 if int(stage.geom.stride[-1]) in (1, 2) else 2
 
 
 depthwise_cpu.VARIANTS = _variants
