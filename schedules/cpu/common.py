@@ -42,7 +42,7 @@ class ConvDefaults:
                                      # see the reads inside a partitioned block, so a chain could order wrongly
     max_rows: int = 8                # largest row tile the search may sample
     inline_pad: bool = False         # no padded tile: the padding inlined into the arithmetic, read with
-                                     # masked vector loads (see ``inline_masked_pad``); W stride 1 only
+                                     # masked vector loads (see ``inline_masked_pad``); W stride 1 or 2
 
 
 def has_block(sch, name: str) -> bool:
