@@ -101,30 +101,6 @@ def _chunk_loop(loop, min_chunks: int):
                  annotations=loop.annotations)
 
 
-def _rewrite(stmt, min_chunks: int):
-    from tvm.tirx import stmt as S
-
-    if isinstance(stmt, S.SeqStmt):
-        new = [_rewrite(s, min_chunks) for s in stmt.seq]
-        return stmt if all(a.same_as(b) for a, b in zip(new, stmt.seq)) else S.SeqStmt(new)
-    if isinstance(stmt, S.AttrStmt):
-        body = _rewrite(stmt.body, min_chunks)
-        return stmt if body.same_as(stmt.body) else S.AttrStmt(stmt.node, stmt.attr_key, stmt.value, body)
-    if isinstance(stmt, S.IfThenElse):
-        then = _rewrite(stmt.then_case, min_chunks)
-        other = _rewrite(stmt.else_case, min_chunks) if stmt.else_case is not None else None
-        if then.same_as(stmt.then_case) and (other is None or other.same_as(stmt.else_case)):
-            return stmt
-        return S.IfThenElse(stmt.condition, then, other)
-    if isinstance(stmt, S.For):
-        if stmt.kind == S.ForKind.PARALLEL:   # not nested further: TVM runs inner parallel loops serially
-            return _chunk_loop(stmt, min_chunks) or stmt
-        body = _rewrite(stmt.body, min_chunks)
-        return stmt if body.same_as(stmt.body) else S.For(stmt.loop_var, stmt.min, stmt.extent, stmt.kind, body,
-                                                          stmt.thread_binding, stmt.annotations, stmt.step)
-    return stmt
-
-
 def _target_cores(func) -> int:
     """The ``num-cores`` of the target bound to ``func`` (0 when unknown)."""
     target = func.attrs.get("target") if func.attrs is not None else None
@@ -136,23 +112,19 @@ def _target_cores(func) -> int:
 
 def hoist_parallel_workspace(min_chunks: int = MIN_CHUNKS):
     """The module pass described in the module docstring (runs on lowered, flattened TIR)."""
-    import tvm
-    from tvm import tirx
+    from tvm.tirx import stmt as S
 
-    @tvm.transform.module_pass(opt_level=0, name="sepgen.HoistParallelWorkspace")
-    def _pass(mod, _ctx):
-        funcs = {}
-        changed = False
-        for gv, f in mod.functions.items():
-            if isinstance(f, tirx.PrimFunc):
-                body = _rewrite(f.body, max(min_chunks, CHUNKS_PER_CORE * _target_cores(f)))
-                if not body.same_as(f.body):
-                    f = f.with_body(body)
-                    changed = True
-            funcs[gv] = f
-        return tvm.IRModule(funcs, attrs=mod.attrs) if changed else mod
+    def rewrite(func):
+        chunks = max(min_chunks, CHUNKS_PER_CORE * _target_cores(func))
 
-    return _pass
+        def on_stmt(s):
+            # not nested further: TVM runs a parallel loop inside another one serially
+            if isinstance(s, S.For) and s.kind == S.ForKind.PARALLEL:
+                return _chunk_loop(s, chunks) or s
+            return None
+        return _map_stmt(func.body, on_stmt)
+
+    return _func_pass("sepgen.HoistParallelWorkspace", rewrite)
 
 
 # ---- expression and statement rewriting (TVM 0.27 has no Python mutator for TIR) ----------------
