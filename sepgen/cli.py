@@ -4,7 +4,7 @@
     sepgen compile WORKLOAD|--weights F   build (replaying tuning logs) into an artifact directory
     sepgen tune-and-compile ...           tune with MetaSchedule, then compile; compares with PyTorch
     sepgen bench SUITE                    benchmarks against PyTorch, OpenCV, SciPy, MetaSchedule
-    sepgen logs list|show|verify|distill  inspect and maintain tuning logs
+    sepgen logs list|show|verify|distill|rerank  inspect and maintain tuning logs
     sepgen workloads | targets            the named workload table and target presets
 
 Every user mistake exits with status 2 and one line ``sepgen: error: ...``.
@@ -200,7 +200,8 @@ def _compile(args, trials: int):
 
         opts = TuneOptions(trials=trials, seed=args.seed, progress=True, batch=args.batch,
                            roofline_fraction=args.roofline_stop if args.roofline_stop > 0 else float("inf"),
-                           patience=args.patience if args.patience > 0 else 10**9, strict=args.strict, rpc=rpc)
+                           patience=args.patience if args.patience > 0 else 10**9, strict=args.strict, rpc=rpc,
+                           rerank=args.rerank)
     with measure_on(rpc):
         op = compile_conv(w, bias=b, target=args.target, tolerance=args.tolerance, trials=trials,
                           log_dir=log_dir, dtype=args.dtype, seed=getattr(args, "seed", 0), progress=True,
@@ -377,6 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
                            help="stop a stage once it reaches this fraction of its roofline (0: never)")
             c.add_argument("--patience", type=int, default=4,
                            help="stop a stage after this many batches without improvement (0: never)")
+            c.add_argument("--rerank", type=int, default=4, metavar="N",
+                           help="after the search, re-time the N fastest records at several depths of the "
+                                "caller's stack and replay the fastest on average (default 4; 0: the tuner's "
+                                "fastest; see `sepgen logs rerank`)")
             c.add_argument("--strict", action="store_true",
                            help="stop at the first candidate that fails to build or run, or computes a wrong "
                                 "result (debugging)")
@@ -430,9 +435,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(fn=cmd_targets)
 
     lg = sub.add_parser("logs", help="inspect and maintain tuning logs")
-    lg.add_argument("action", choices=["list", "show", "verify", "distill"])
+    lg.add_argument("action", choices=["list", "show", "verify", "distill", "rerank"],
+                    help="rerank: re-time each log's best records here at several caller stack depths and "
+                         "make replay use the fastest on average (this machine's target only)")
     lg.add_argument("path", nargs="?", help="log root or one workload directory (default tuning_logs/)")
-    lg.add_argument("--keep", type=int, default=1, help="distill: records kept per workload (default 1)")
+    lg.add_argument("--keep", type=int, default=1, help="distill: records kept per workload (default 1; the "
+                                                          "record replay uses is kept as well)")
+    lg.add_argument("--top", type=int, default=4, help="rerank: how many of the fastest records to re-time "
+                                                        "(default 4)")
     lg.set_defaults(fn=cmd_logs)
 
     b = sub.add_parser("bench", help="benchmarks against the peers a user would pick")

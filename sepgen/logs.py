@@ -407,6 +407,25 @@ class LogDir:
             out.append(RankedRecord(sorted(secs)[len(secs) // 2] * 1e6, schedule_key(mod), mod, rec.trace))
         return out
 
+    def replay_order(self, wl: StageWorkload, target, k: int, meta: Optional[dict]) -> tuple[list, str]:
+        """The records a replay tries, in order, and a note when the log's choice is missing.
+
+        Fastest first, except that the record ``meta.json`` names as ``robust_best`` (the fastest on
+        average over caller stack depths, see :mod:`sepgen.robust`) comes first.  When that record is
+        no longer among the log's records (a distilled or edited log), the order is the tuner's and the
+        note says so."""
+        from .robust import RERANK_TOP
+
+        key = ((meta or {}).get("robust_best") or {}).get("key") if isinstance(meta, dict) else None
+        ranked = self.ranked(wl, target, k + (RERANK_TOP if key else 0))
+        if not key:
+            return ranked[:k], ""
+        chosen = [r for r in ranked if r.key == key]
+        if not chosen:
+            return ranked[:k], (f"the record meta.json chose after re-timing ({key}) is not in "
+                                f"{self.stage_dir(wl, target)}; using the tuner's fastest")
+        return chosen + [r for r in ranked if r.key != key][:k - 1], ""
+
     def count_records(self, wl: StageWorkload, target) -> int:
         return check_records(self.stage_dir(wl, target) / RECORD_FILE).good
 
@@ -453,7 +472,7 @@ class LogDir:
         if chk.good == 0 or chk.best_us is None:
             return ReplayResult(None, "", str(d))
         wrong = self.wrong_result_keys(d)
-        for r in self.ranked(wl, target):
+        for r in self.replay_order(wl, target, 16 + len(wrong), meta)[0]:
             if r.key not in wrong:
                 return ReplayResult(r.mod, "", str(d))
         return ReplayResult(None, f"tuning log {d} has no usable record matching the workload", str(d))

@@ -492,6 +492,10 @@ def test_wrong_result_record_is_never_replayed(tuned_log, tmp_path):
     shutil.copytree(root, copy)
     wl = stage_workload(st, "float32")
     d = LogDir(copy).stage_dir(wl, HOST)
+    # the tuner's order, as for a log without a re-timed choice (with one, that record is tried first)
+    meta = json.loads((d / META_FILE).read_text())
+    meta.pop("robust_best", None)
+    (d / META_FILE).write_text(json.dumps(meta))
     bad = _inject_wrong_record(d, wl)
     assert LogDir(copy).ranked(wl, HOST)[0].key == bad     # it is the "best" record
     # it is checked against the reference, rejected with its reason, and the next best is used
@@ -506,7 +510,11 @@ def test_wrong_result_record_is_never_replayed(tuned_log, tmp_path):
     # strict mode: the replay refuses it
     copy2 = tmp_path / "logs2"
     shutil.copytree(root, copy2)
-    _inject_wrong_record(LogDir(copy2).stage_dir(wl, HOST), wl)
+    d2 = LogDir(copy2).stage_dir(wl, HOST)
+    meta = json.loads((d2 / META_FILE).read_text())
+    meta.pop("robust_best", None)
+    (d2 / META_FILE).write_text(json.dumps(meta))
+    _inject_wrong_record(d2, wl)
     with pytest.raises(sepgen.SepgenError, match="strict mode: .* rejected: wrong result: max rel err"):
         schedule_plan(Plan(_carrier_spec(st, "float32"), (st,), {"w": np.zeros(st.geom.weight_shape, "float32")}),
                       HOST, make_replay(LogDir(copy2), "float32", strict=True)[0])
@@ -582,3 +590,118 @@ def test_skip_measured_never_sends_more_than_the_trial_budget():
     assert len(sent) == 4 and len(set(keys)) == 4
     assert schedule_key(cands[0].sch.mod) not in keys
     assert state["skipped"] == 1
+
+
+# ---- re-timing the best records at several caller stack depths (sepgen.robust) -------------------
+
+def test_tuning_re_times_its_best_records_and_replay_builds_the_choice(tuned_log):
+    import tvm_ffi
+
+    root, st, res = tuned_log
+    wl = stage_workload(st, "float32")
+    log = LogDir(root)
+    d = log.stage_dir(wl, HOST)
+    meta = json.loads((d / META_FILE).read_text())
+    rb = meta["robust_best"]
+    ranked = log.ranked(wl, HOST)
+    keys = [r.key for r in ranked]
+    cands = rb["candidates"]
+    # the 4 fastest records by the tuner's times, each re-timed at every stack depth
+    assert [c["key"] for c in cands] == keys[:4] and rb["stack_depths"] == 8
+    for c in cands:
+        assert c["robust_us"] > 0 and c["spread_us"][0] <= c["robust_us"] <= c["spread_us"][1]
+    # the choice is the fastest on average, checked, and it is what the log reports and replay builds
+    assert rb["robust_us"] == min(c["robust_us"] for c in cands) and rb["key"] in keys[:4]
+    assert meta["verified_best"]["key"] == rb["key"] and rb["max_rel_err"] < 1e-4
+    assert meta["best_us"] == rb["tuner_us"] == res.best_us
+    _, scheduled, notes = _build_from_log(root, st)
+    assert notes == []
+    chosen = next(r for r in ranked if r.key == rb["key"])
+    assert tvm_ffi.structural_equal(scheduled[0].func, chosen.mod["main"])
+    assert tvm_ffi.structural_equal(log.replay(wl, HOST).mod["main"], chosen.mod["main"])
+
+
+def test_rerank_chooses_the_fastest_on_average_not_the_luckiest(tuned_log, tmp_path):
+    """Timings given: the tuner's fastest is fastest at one stack depth and slow at the others."""
+    from sepgen.tune import rerank_stage
+
+    root, st, _ = tuned_log
+    copy = tmp_path / "logs"
+    shutil.copytree(root, copy)
+    wl = stage_workload(st, "float32")
+    log = LogDir(copy)
+    seen = {}
+
+    def measure(calls, est_s):
+        seen["n"], seen["est"] = len(calls), list(est_s)
+        out = [[9e-6, 30e-6, 30e-6] for _ in calls]        # 23 us on average
+        out[0] = [5e-6, 60e-6, 60e-6]                      # the lucky one: 41.7 us on average
+        out[2] = [10e-6, 11e-6, 12e-6]                     # 11 us at every depth
+        return out
+
+    got = rerank_stage(st, wl, "float32", HOST, log, top=3, measure=measure)
+    ranked = log.ranked(wl, HOST)
+    assert seen["n"] == 3 and seen["est"] == pytest.approx([r.us * 1e-6 for r in ranked[:3]])
+    assert got["key"] == ranked[2].key and got["tuner_us"] == ranked[2].us
+    assert got["robust_us"] == pytest.approx(11.0) and got["spread_us"] == pytest.approx([10.0, 12.0])
+    assert got["stack_depths"] == 3 and [c["key"] for c in got["candidates"]] == [r.key for r in ranked[:3]]
+    # a choice that computes a wrong result is passed over (and listed as such)
+    bad = _inject_wrong_record(log.stage_dir(wl, HOST), wl)
+
+    def measure_bad_fastest(calls, est_s):
+        return [[1e-6] * 3] + [[20e-6 + i * 1e-6] * 3 for i in range(1, len(calls))]
+
+    got = rerank_stage(st, wl, "float32", HOST, log, top=3, measure=measure_bad_fastest)
+    assert got["key"] != bad and bad in log.wrong_result_keys(log.stage_dir(wl, HOST))
+    # nothing to choose from: one record
+    assert rerank_stage(st, wl, "float32", HOST, log, top=1, measure=measure) is None
+
+
+def test_replay_falls_back_when_the_chosen_record_is_gone(tuned_log, tmp_path):
+    root, st, _ = tuned_log
+    copy = tmp_path / "logs"
+    shutil.copytree(root, copy)
+    d = LogDir(copy).stage_dir(stage_workload(st, "float32"), HOST)
+    meta = json.loads((d / META_FILE).read_text())
+    meta["robust_best"]["key"] = "0123456789abcdef"
+    (d / META_FILE).write_text(json.dumps(meta))
+    _, scheduled, notes = _build_from_log(copy, st)
+    assert scheduled[0].source.startswith("tuned:")
+    assert len(notes) == 1 and "0123456789abcdef" in notes[0] and "tuner's fastest" in notes[0]
+
+
+def test_logs_rerank_and_distill_keep_the_chosen_record(tuned_log, tmp_path):
+    from sepgen import logtool
+
+    root, st, _ = tuned_log
+    copy = tmp_path / "logs"
+    shutil.copytree(root, copy)
+    wl = stage_workload(st, "float32")
+    d = LogDir(copy).stage_dir(wl, HOST)
+    meta = json.loads((d / META_FILE).read_text())
+    del meta["robust_best"]
+    (d / META_FILE).write_text(json.dumps(meta))
+    # a log of another machine is left alone, and says why
+    other = copy / "x86_64-othercpu-64c" / d.name
+    shutil.copytree(d, other)
+    om = json.loads((other / META_FILE).read_text())
+    om["target_key"] = "x86_64-othercpu-64c"
+    (other / META_FILE).write_text(json.dumps(om))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = logtool.run(argparse.Namespace(action="rerank", path=str(copy), top=3))
+    assert rc == 0, out.getvalue()
+    assert "1 log(s) re-timed, 1 skipped" in out.getvalue() and "x86_64-othercpu-64c" in out.getvalue()
+    meta = json.loads((d / META_FILE).read_text())
+    rb = meta["robust_best"]
+    assert len(rb["candidates"]) == 3 and meta["verified_best"]["key"] == rb["key"] and "reranked" in meta
+    assert "robust_best" not in json.loads((other / META_FILE).read_text())
+    # make the choice a record that distill --keep 1 would drop: it keeps it as well
+    ranked = LogDir(copy).ranked(wl, HOST)
+    meta["robust_best"].update(key=ranked[2].key, tuner_us=ranked[2].us)
+    (d / META_FILE).write_text(json.dumps(meta))
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert logtool.run(argparse.Namespace(action="distill", path=str(d), keep=1)) == 0
+    assert [r.key for r in LogDir(copy).ranked(wl, HOST)] == [ranked[0].key, ranked[2].key]
+    _, scheduled, notes = _build_from_log(copy, st)
+    assert notes == [] and scheduled[0].source.startswith("tuned:")

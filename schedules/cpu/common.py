@@ -41,6 +41,7 @@ class ConvDefaults:
                                      # single-part stages only: TVM's ``compute_at`` of a producer does not
                                      # see the reads inside a partitioned block, so a chain could order wrongly
     max_rows: int = 8                # largest row tile the search may sample
+    max_oc: int = 8                  # largest output-channel tile the search may sample
     inline_pad: bool = False         # no padded tile: the padding inlined into the arithmetic, read with
                                      # masked vector loads (see ``inline_masked_pad``); W stride 1 or 2
 
@@ -112,7 +113,7 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
         return _finish_part(sch, part, blk, par, red, oi, None, wi, d, at_root)
     vec = best_divisor(w_ext, d.vec_lanes, prefer_multiple_of=8 if w_ext % 8 == 0 else 1)
     wo, wi = knobs.split(w_loop, w_ext, [vec], max_innermost=64)
-    oo, oi = knobs.split(o_loop, g.out_channels, [oc], max_innermost=8)
+    oo, oi = knobs.split(o_loop, g.out_channels, [oc], max_innermost=d.max_oc)
     if h_loop is not None:
         rt = best_divisor(h_ext, d.row_tile)
         ho, hi = knobs.split(h_loop, h_ext, [rt], max_innermost=d.max_rows)

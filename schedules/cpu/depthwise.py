@@ -12,6 +12,10 @@ from ..knobs import Knobs
 from .common import ConvDefaults, schedule_conv_part, unroll_knob
 
 
+#: variant 2: the most (output channel, row) pairs the search may unroll in one register tile
+MAX_TILE_ROWS = 112
+
+
 def defaults(part, target, variant: int = 0) -> ConvDefaults:
     w = part.geom.out_shape[-1]
     # small planes: a task takes more rows, so the per-task work (and halo reuse) stays worthwhile
@@ -20,8 +24,14 @@ def defaults(part, target, variant: int = 0) -> ConvDefaults:
         # no tile to fill: tasks of up to 28 rows (more rows per task measured faster), rows of up to 32
         # one vector (28 lanes measured 1.7x faster than 14 on 256x28x28)
         lanes = w if w <= 2 * target.vector_lanes_f32 else target.vector_lanes_f32
-        return ConvDefaults(oc_tile=1, row_tile=min(part.geom.out_shape[-2] if part.geom.ndim > 1 else 1, 28),
-                            vec_lanes=lanes, reduce_inside=True, inline_pad=True, max_rows=56)
+        h = part.geom.out_shape[-2] if part.geom.ndim > 1 else 1
+        # the unrolled body is channels x rows x taps x vectors: at most MAX_TILE_ROWS channel-rows, so
+        # no candidate takes seconds to build (8 channels x 56 rows took 5-8.5 s each, and a 64-trial
+        # search 103 s, 69 of them building) or spills its tile to the stack (see sepgen.robust)
+        max_rows = 56
+        return ConvDefaults(oc_tile=1, row_tile=min(h, 28), vec_lanes=lanes, reduce_inside=True,
+                            inline_pad=True, max_rows=max_rows,
+                            max_oc=max(1, min(8, MAX_TILE_ROWS // max(1, min(h, max_rows)))))
     return ConvDefaults(oc_tile=1, row_tile=rows, vec_lanes=target.vector_lanes_f32,
                         reduce_inside=variant == 1, split_pad_rows=True)
 
