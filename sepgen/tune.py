@@ -575,12 +575,12 @@ def _rerank_line(robust: dict) -> str:
     first = cands[0]
     if first["key"] == robust["key"]:
         return (f"re-timed the {len(cands)} best records at {robust['stack_depths']} stack depths: the tuner's "
-                f"fastest stays ({robust['robust_us']:.1f} us on average, "
+                f"first choice stays ({robust['robust_us']:.1f} us on average, "
                 f"{robust['spread_us'][0]:.1f}-{robust['spread_us'][1]:.1f} by depth)")
     return (f"re-timed the {len(cands)} best records at {robust['stack_depths']} stack depths: using the "
             f"{robust['tuner_us']:.1f} us record ({robust['robust_us']:.1f} us on average, "
-            f"{robust['spread_us'][0]:.1f}-{robust['spread_us'][1]:.1f} by depth) over the tuner's fastest "
-            f"({first['tuner_us']:.1f} us; {first['robust_us']:.1f} on average, "
+            f"{robust['spread_us'][0]:.1f}-{robust['spread_us'][1]:.1f} by depth) over the tuner's first "
+            f"choice ({first['tuner_us']:.1f} us; {first['robust_us']:.1f} on average, "
             f"{first['spread_us'][0]:.1f}-{first['spread_us'][1]:.1f} by depth)")
 
 
