@@ -345,6 +345,7 @@ def cmd_bench(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .robust import RERANK_TOP
     from .version import __version__
 
     p = argparse.ArgumentParser(prog="sepgen", description="Compile and auto-tune separable, depthwise and "
@@ -378,10 +379,10 @@ def build_parser() -> argparse.ArgumentParser:
                            help="stop a stage once it reaches this fraction of its roofline (0: never)")
             c.add_argument("--patience", type=int, default=4,
                            help="stop a stage after this many batches without improvement (0: never)")
-            c.add_argument("--rerank", type=int, default=4, metavar="N",
+            c.add_argument("--rerank", type=int, default=RERANK_TOP, metavar="N",
                            help="after the search, re-time the N fastest records at several depths of the "
-                                "caller's stack and replay the fastest on average (default 4; 0: the tuner's "
-                                "fastest; see `sepgen logs rerank`)")
+                                f"caller's stack and replay the fastest on average (default {RERANK_TOP}; "
+                                "0: the tuner's fastest; see `sepgen logs rerank`)")
             c.add_argument("--strict", action="store_true",
                            help="stop at the first candidate that fails to build or run, or computes a wrong "
                                 "result (debugging)")
@@ -441,8 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("path", nargs="?", help="log root or one workload directory (default tuning_logs/)")
     lg.add_argument("--keep", type=int, default=1, help="distill: records kept per workload (default 1; the "
                                                           "record replay uses is kept as well)")
-    lg.add_argument("--top", type=int, default=4, help="rerank: how many of the fastest records to re-time "
-                                                        "(default 4)")
+    lg.add_argument("--top", type=int, default=RERANK_TOP, help="rerank: how many of the fastest records to "
+                                                                 f"re-time (default {RERANK_TOP})")
     lg.set_defaults(fn=cmd_logs)
 
     b = sub.add_parser("bench", help="benchmarks against the peers a user would pick")

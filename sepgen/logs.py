@@ -416,7 +416,7 @@ class LogDir:
         note says so."""
         from .robust import RERANK_TOP
 
-        key = ((meta or {}).get("robust_best") or {}).get("key") if isinstance(meta, dict) else None
+        key = ((meta or {}).get("robust_best") or {}).get("key")
         ranked = self.ranked(wl, target, k + (RERANK_TOP if key else 0))
         if not key:
             return ranked[:k], ""

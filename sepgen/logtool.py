@@ -121,7 +121,7 @@ def _rerank(dirs, args) -> int:
     from .logs import stage_workload
     from .stages import stage_from_dict
     from .targets import get_target
-    from .tune import _rerank_line, rerank_stage
+    from .tune import rerank_meta_fields, rerank_stage, rerank_summary
 
     host = get_target("host")
     log_root = {}
@@ -156,12 +156,10 @@ def _rerank(dirs, args) -> int:
                 skipped += 1
                 continue
             m = _meta(d) or m
-            m["robust_best"] = got
-            m["verified_best"] = {"key": got["key"], "us": got["tuner_us"], "max_rel_err": got["max_rel_err"]}
-            m["best_us"] = got["tuner_us"]
+            m.update(rerank_meta_fields(got))
             m["reranked"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
             _atomic_write(d / META_FILE, json.dumps(m, indent=2, sort_keys=True) + "\n")
-        print(f"ok    {d.parent.name}/{d.name}: {_rerank_line(got)}", flush=True)
+        print(f"ok    {d.parent.name}/{d.name}: {rerank_summary(got)}", flush=True)
         done += 1
     print(f"{done} log(s) re-timed, {skipped} skipped")
     return 0

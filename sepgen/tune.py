@@ -43,6 +43,7 @@ from .stages import FFTConv, Plan, Stage
 from .targets import TargetPreset
 from .tirpasses import build_tir, compile_tir
 from .remote import RPCOptions  # noqa: F401  (ARM issue: TuneOptions.rpc)
+from .robust import RERANK_TOP
 
 
 @dataclass
@@ -57,7 +58,7 @@ class TuneOptions:
     out: object = None               # stream for progress (default stderr)
     timeout_s: float = 30            # a candidate running longer is recorded as failed (hung)
     rpc: Optional["RPCOptions"] = None  # ARM issue: measure on RPC servers (sepgen.remote) instead of here
-    rerank: int = 4                  # re-time this many best records at several stack depths (0: off)
+    rerank: int = RERANK_TOP         # re-time this many best records at several stack depths (0: off)
 
 
 @dataclass
@@ -469,15 +470,13 @@ def _tune_stage_locked(index, stage, wl, dtype, target, log, opts, label) -> Sta
     extra = opts.rpc.meta_fields() if opts.rpc is not None else {}   # ARM issue: where (and if emulated)
     if verified is not None:
         extra["verified_best"] = verified
-        robust = rerank_stage(stage, wl, dtype, target, log, top=opts.rerank, verified=verified) \
-            if opts.rerank > 1 else None
+        robust = rerank_stage(stage, wl, dtype, target, log, top=opts.rerank, verified=verified)
         if robust is not None:
-            extra["robust_best"] = robust
-            extra["verified_best"] = {"key": robust["key"], "us": robust["tuner_us"],
-                                      "max_rel_err": robust["max_rel_err"]}
-            best = robust["tuner_us"]
+            fields = rerank_meta_fields(robust)
+            best = fields.pop("best_us")
+            extra.update(fields)
             if opts.progress:
-                print(f"  {label}: {_rerank_line(robust)}", file=opts.out or sys.stderr, flush=True)
+                print(f"  {label}: {rerank_summary(robust)}", file=opts.out or sys.stderr, flush=True)
     log.write_meta(wl, target, seed=opts.seed, trials=already + state["trials"], best_us=best,
                    failures=state["failures"] + len(wrong), stopped=state["stopped"], **extra)
     if opts.progress:
@@ -570,7 +569,15 @@ def _verify_best(stage, wl, dtype, target, log: LogDir, opts: TuneOptions, label
     return None, None, reasons
 
 
-def _rerank_line(robust: dict) -> str:
+def rerank_meta_fields(robust: dict) -> dict:
+    """What ``meta.json`` records of a re-timing's choice: the choice itself, and it as the verified
+    best record and the best time (the tuner's time of the record replay builds)."""
+    return {"robust_best": robust, "best_us": robust["tuner_us"],
+            "verified_best": {"key": robust["key"], "us": robust["tuner_us"], "max_rel_err": robust["max_rel_err"]}}
+
+
+def rerank_summary(robust: dict) -> str:
+    """One line on a re-timing's choice (progress, ``sepgen logs rerank``)."""
     cands = robust["candidates"]
     first = cands[0]
     if first["key"] == robust["key"]:
@@ -585,7 +592,7 @@ def _rerank_line(robust: dict) -> str:
 
 
 def rerank_stage(stage: Stage, wl: StageWorkload, dtype: str, target: TargetPreset, log: LogDir,
-                 top: int = 8, verified: Optional[dict] = None, measure=None) -> Optional[dict]:
+                 top: int = RERANK_TOP, verified: Optional[dict] = None, measure=None) -> Optional[dict]:
     """Re-time the log's ``top`` fastest usable records here at several caller stack depths
     (:mod:`sepgen.robust`) and choose the fastest on average that computes the right result.
 
