@@ -604,7 +604,11 @@ def test_plain_call_takes_the_lean_path_and_the_rest_the_checked_one(monkeypatch
         calls.clear()
         assert rel_err(op(xi), ref) <= 1e-5, name
         assert calls, f"{name}: skipped the checked path"
-    for bad in (torch.randn(1, *op.spec.input_shape[1:]), x.double(), x.flatten()[: n - 1]):
+    # the lean path leaves shape, dtype and layout to the compiled function's own argument checks: what
+    # they refuse (same element count or bit width included) must still reach the checked path's error
+    s = op.spec.input_shape
+    for bad in (torch.randn(1, *s[1:]), x.double(), x.flatten()[: n - 1], x.reshape(*s[:2], s[3], s[2]),
+                x.to(torch.int32), x.flatten()):
         calls.clear()
         with pytest.raises(TensorError):
             op(bad)
