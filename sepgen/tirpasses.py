@@ -51,6 +51,9 @@ CHUNKS_PER_CORE = 8
 
 #: loop annotation of a template whose vector loop reads an inlined padding (see the module docstring)
 MASKED_PAD_PRAGMA = "pragma_sepgen_masked_loads"
+#: a masked stride-2 read is cut into pieces of this many bytes of output (one AVX-512 register;
+#: a whole number of registers on AVX2 and NEON too), each a two-source shuffle of its own loads
+STRIDE2_PIECE_BYTES = 64
 
 _registered = False
 
@@ -299,20 +302,37 @@ def masked_vector_loads():
 
 
 def _masked_stride2(load, idx, mask):
-    """``x[b, b+2, ..., b+2(L-1)]`` under ``mask`` as two contiguous masked loads of ``x[b : b+2L]`` (the
-    odd elements masked off) and a shuffle of their even lanes (``vpermt2ps``), not a gather."""
+    """``x[b, b+2, ..., b+2(L-1)]`` under ``mask`` as contiguous masked loads of ``x[b : b+2L]`` (the odd
+    elements masked off) and shuffles of their even lanes (``vpermt2ps``), not a gather.
+
+    The read is cut into pieces of :data:`STRIDE2_PIECE_BYTES` of output, each from its own pair of
+    loads, so every output register is one two-source shuffle of two input registers.  One pair of
+    loads for the whole read splits a register-straddling length (56 or 28 float32 lanes) at its
+    middle: for 56 lanes a 3.5-register output took 6 shuffles instead of 4, for 28 lanes 3 instead
+    of 2."""
     from tvm import tirx
 
     n = int(idx.lanes)
-    dtype = str(load.ty.dtype)
+    scalar = str(load.ty.dtype).split("x")[0]          # "float32x56" -> "float32"
+    piece = max(1, STRIDE2_PIECE_BYTES // max(1, load.ty.dtype.bits // 8))
     off = tirx.Broadcast(tirx.const(False, "bool"), n)
-    # lane i of the contiguous pair holds element b + i: element 2j is lane j of the strided read
-    spread = [j // 2 if j % 2 == 0 else n for j in range(2 * n)]
-    m_lo = tirx.Shuffle([mask, off], spread[:n])
-    m_hi = tirx.Shuffle([mask, off], spread[n:])
-    lo = tirx.op.masked_load(dtype, load.source, tirx.Ramp(idx.base, 1, n), m_lo)
-    hi = tirx.op.masked_load(dtype, load.source, tirx.Ramp(idx.base + n, 1, n), m_hi)
-    return tirx.Shuffle([lo, hi], list(range(0, 2 * n, 2)))
+    outs = []
+    for start in range(0, n, piece):
+        m = min(piece, n - start)
+        # lane i of this piece's contiguous pair holds element b + 2 start + i: for even i that is
+        # lane start + i/2 of the strided read; odd lanes are masked off (lane n of [mask, off])
+        spread = [start + i // 2 if i % 2 == 0 else n for i in range(2 * m)]
+        m_lo = tirx.Shuffle([mask, off], spread[:m])
+        m_hi = tirx.Shuffle([mask, off], spread[m:])
+        base = idx.base + 2 * start
+        if m == 1:      # a one-lane tail: a two-lane masked load of which only lane 0 is read
+            lo = tirx.op.masked_load(f"{scalar}x2", load.source, tirx.Ramp(base, 1, 2), tirx.Shuffle([mask, off], spread))
+            outs.append(tirx.Shuffle([lo], [0]))
+            continue
+        lo = tirx.op.masked_load(f"{scalar}x{m}", load.source, tirx.Ramp(base, 1, m), m_lo)
+        hi = tirx.op.masked_load(f"{scalar}x{m}", load.source, tirx.Ramp(base + m, 1, m), m_hi)
+        outs.append(tirx.Shuffle([lo, hi], list(range(0, 2 * m, 2))))
+    return outs[0] if len(outs) == 1 else tirx.Shuffle(outs, list(range(n)))
 
 
 def _s_tir_pipeline_with(before_vectorize, config):
