@@ -161,7 +161,7 @@ def validate_manifest(m, where="manifest") -> None:
 def load_artifact(path):
     """Load an artifact directory into a CompiledConv, after checking it."""
     from .runtime import CompiledConv
-    from .targets import TargetPreset, _host_arch
+    from .targets import TargetPreset, _host_arch, host_cpu, host_isa_features, isa_features
 
     path = Path(path)
     m = read_manifest(path)
@@ -187,6 +187,12 @@ def load_artifact(path):
     except (TypeError, ValueError) as e:
         raise ArtifactError(f"{path}: bad target in the manifest (num_cores, vector_bits, mattr...): "
                             f"{type(e).__name__}: {e}") from None
+    # same architecture is not enough: a znver4 (AVX-512) kernel dies with SIGILL on an AVX2-only CPU
+    missing = sorted(isa_features(target) - host_isa_features())
+    shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+    _require(not missing, f"{path} was compiled for {target.mcpu or 'a generic CPU'} ({t['name']}) and may use "
+                          f"{shown}, which this CPU ({host_cpu()}) lacks; rebuild it here "
+                          f"(`sepgen compile ... --target host` replays the tuning logs)")
     try:
         with np.load(path / PARAMS_FILE, allow_pickle=False) as z:
             params = {k: z[k] for k in z.files}

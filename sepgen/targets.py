@@ -126,6 +126,30 @@ def host_preset() -> TargetPreset:
                         vector_bits=_host_vector_bits(cpu), description=f"this machine ({cpu})")
 
 
+#: the CPU features that decide where compiled kernels can run: vector and floating-point ISA extensions.
+#: LLVM's other features (tuning flags such as fast-*/slow-*, system instructions) do not.
+_ISA_PREFIXES = {"x86_64": ("avx", "sse", "fma", "f16c", "amx"),
+                 "aarch64": ("neon", "sve", "sme", "fullfp16", "fp16fml", "dotprod", "i8mm", "bf16")}
+
+
+def isa_features(target: TargetPreset) -> frozenset:
+    """The vector/floating-point extensions code built for ``target`` may use: LLVM's features of its
+    mcpu, mtriple and mattr, kept to :data:`_ISA_PREFIXES` (empty for GPU targets)."""
+    prefixes = _ISA_PREFIXES.get(target.arch, ())
+    if target.family != "cpu" or not prefixes:
+        return frozenset()
+    from tvm.target import codegen
+
+    return frozenset(f for f in codegen.llvm_get_cpu_features(target.to_tvm()) if f.startswith(prefixes))
+
+
+@lru_cache(maxsize=None)
+def host_isa_features() -> frozenset:
+    """:func:`isa_features` of this machine's CPU, as LLVM detects it from CPUID (a hypervisor that hides
+    AVX-512 makes a znver4 host detect as znver3)."""
+    return isa_features(host_preset())
+
+
 def _static_presets() -> dict[str, TargetPreset]:
     n = host_cores()
     return {

@@ -236,6 +236,37 @@ def test_foreign_architecture_refused(art):
     assert "aarch64" in msg and "compiled for" in msg
 
 
+def test_same_architecture_without_the_instruction_set_refused(art, monkeypatch):
+    """An artifact built for this CPU, loaded on one of the same architecture that lacks its vector
+    extensions (a znver4 kernel on a Haswell: SIGILL at the first AVX-512 instruction), is refused
+    before its module is loaded."""
+    import sepgen.targets as T
+
+    host = T.get_target("host")
+    if host.arch != "x86_64" or "avx512f" not in T.host_isa_features():
+        pytest.skip("needs an x86 host with AVX-512 (the artifact must use it)")
+    sepgen.load(art)                                   # on this CPU it loads
+    haswell = T.isa_features(T.TargetPreset("haswell", "cpu", "x86_64", mcpu="haswell"))
+    assert "avx2" in haswell and "avx512f" not in haswell
+    monkeypatch.setattr(T, "host_isa_features", lambda: haswell)
+    msg = load_error(art)
+    assert "avx512f" in msg and "lacks" in msg and "--target host" in msg, msg
+
+
+def test_manifest_naming_a_richer_cpu_refused(art):
+    """The manifest's mcpu decides: a kernel claimed to be built for a CPU with extensions this one lacks
+    (AMX, AVX512-FP16 on a Sapphire Rapids) is refused."""
+    import sepgen.targets as T
+
+    m = read_manifest(art)
+    if m["target"]["arch"] != "x86_64" or "amx-tile" in T.host_isa_features():
+        pytest.skip("needs an x86 host without AMX")
+    m["target"]["mcpu"] = "sapphirerapids"
+    write_manifest(art, m)
+    msg = load_error(art)
+    assert "sapphirerapids" in msg and "amx-tile" in msg, msg
+
+
 # ---- saving -----------------------------------------------------------------------------------------
 
 def _stray(parent: Path, name: str) -> list[str]:
