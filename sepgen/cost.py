@@ -8,20 +8,38 @@ Chain stages run as one kernel: their parts' compute times add up, their bytes
 are the chain's input, parameters and output (intermediates stay in cache), and
 they pay the per-stage overhead once.
 
-The defaults describe a 2-core AVX-512 host.  A convolution part that reads one
-input channel per output (``in_channels / groups == 1``, e.g. a single-channel
-"direct" conv) runs the depthwise loop nest, so it is priced at the depthwise
-rate whatever its class.
+The defaults describe a 2-core AVX-512 host (znver4), fitted to the tuned kernels of the committed
+tuning logs (``tuning_logs/x86_64-znver4-2c``; GFLOP/s = stage FLOPs / the log's best time):
+
+* direct (dense 3x3, 64->128 at 56x56): 228;  pointwise: 184-212;  fused depthwise+pointwise
+  155-197 (its parts at their own rates);
+* depthwise 3x3 (MobileNetV1 layers, 1-D 15 taps): 81-194, the stride-2 layers at the low end;
+* separable chains of 1-D passes (7-tap Gaussians 2-D and 3-D, a 3x3x7 hyperspectral kernel): 103-122;
+* spatial x spectral chains: 13-22 (their spatial part is a single-channel k x k conv on each slice).
+
+A convolution part that reads one input channel per output (``in_channels / groups == 1``, e.g. a
+single-channel "direct" conv) runs the depthwise loop nest, so it is priced at the depthwise rate
+whatever its class.  That loop nest unrolls its taps: past :data:`UNROLLED_TAPS` taps its rate falls
+in proportion (measured untuned on 1 channel: 15x15 38 GFLOP/s, 31x31 7.7, a 255-tap 1-D kernel 20.5).
+An FFT stage (``torch.fft``, three transforms per call) costs a fixed ``fft_overhead_us`` (a
+16384-point or 256x256 FFT convolution took 510-540 us, a 65536-point one 1560) plus its FLOPs at
+``fft_gflops``.  With these, the measured winner is chosen in all of: 255 taps on 16384 points (direct
+402 us, FFT 514), 31x31 on 256x256 (FFT 543, direct 12.7 ms), 15x15 (FFT 522, direct 698), 101 taps
+on 65536 (direct 418, FFT 1559), and the separable over the spatial x spectral plan of the
+hyperspectral and 3-D Gaussian workloads (290 vs 586 us, 852 vs 17993 us).  The earlier defaults
+(direct 40, depthwise 15, pointwise 60, bandwidth 29) predicted 4-13x too slow, unevenly by kind, and
+picked the 2x slower spatial x spectral plan for the hyperspectral workload.
 
 Measured times override predictions: ``model.with_measurements({plan_key(plan): us})``.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Mapping, Optional
 
 from .ir import DTYPES
-from .stages import ChainStage, ConvStage, FFTConv, Plan, Stage
+from .stages import ChainStage, ConvStage, FFTConv, Plan, SpatialSpectral, Stage
 
 __all__ = ["CostModel", "Candidate", "plan_key", "DEFAULT_COST_MODEL"]
 
@@ -34,28 +52,36 @@ def plan_key(plan: Plan) -> tuple[str, tuple[str, ...]]:
     return (plan.spec.key(), tuple(s.describe() for s in plan.stages))
 
 
+#: the depthwise loop nest keeps its rate up to this many taps; beyond, the rate falls in proportion
+UNROLLED_TAPS = 49
+
+
 @dataclass(frozen=True)
 class CostModel:
     """Effective rates per stage kind (GFLOP/s), bandwidth (GB/s) and a per-stage overhead (us)."""
 
-    direct_gflops: float = 40.0
-    depthwise_gflops: float = 15.0
-    axis_pass_gflops: float = 15.0
-    pointwise_gflops: float = 60.0
-    fft_gflops: float = 5.0
-    bandwidth_gbs: float = 29.0
-    overhead_us: float = 5.0
+    direct_gflops: float = 200.0
+    depthwise_gflops: float = 120.0
+    axis_pass_gflops: float = 110.0
+    pointwise_gflops: float = 190.0
+    spatial_spectral_gflops: float = 18.0
+    fft_gflops: float = 20.0
+    fft_overhead_us: float = 400.0
+    bandwidth_gbs: float = 80.0
+    overhead_us: float = 3.0
     #: measured plan times: ((plan_key, microseconds), ...), consulted before any prediction
     measured: tuple[tuple[tuple, float], ...] = ()
 
     def __post_init__(self):
-        for name in ("direct_gflops", "depthwise_gflops", "axis_pass_gflops", "pointwise_gflops", "fft_gflops",
-                     "bandwidth_gbs"):
+        for name in ("direct_gflops", "depthwise_gflops", "axis_pass_gflops", "pointwise_gflops",
+                     "spatial_spectral_gflops", "fft_gflops", "bandwidth_gbs"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and v > 0):
                 raise ValueError(f"CostModel.{name} must be a positive number, got {v!r}")
-        if not (isinstance(self.overhead_us, (int, float)) and self.overhead_us >= 0):
-            raise ValueError(f"CostModel.overhead_us must be >= 0, got {self.overhead_us!r}")
+        for name in ("overhead_us", "fft_overhead_us"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and v >= 0):
+                raise ValueError(f"CostModel.{name} must be >= 0, got {v!r}")
 
     # ---- rates --------------------------------------------------------------
     def throughput(self, part: Stage) -> float:
@@ -65,11 +91,16 @@ class CostModel:
         kind = part.kind
         if isinstance(part, ConvStage) and kind == "direct" and part.geom.in_channels // part.geom.groups == 1:
             kind = "depthwise"
-        return {"direct": self.direct_gflops, "depthwise": self.depthwise_gflops,
+        rate = {"direct": self.direct_gflops, "depthwise": self.depthwise_gflops,
                 "pointwise": self.pointwise_gflops, "axis_pass": self.axis_pass_gflops,
                 "fft": self.fft_gflops}.get(kind, self.direct_gflops)
+        if kind == "depthwise" and isinstance(part, ConvStage):
+            rate *= min(1.0, UNROLLED_TAPS / max(1, math.prod(part.geom.kernel)))
+        return rate
 
     def compute_us(self, stage: Stage) -> float:
+        if isinstance(stage, SpatialSpectral):
+            return stage.flops() / (self.spatial_spectral_gflops * 1e3)
         if isinstance(stage, ChainStage):
             return sum(p.flops() / (self.throughput(p) * 1e3) for p in stage.parts)
         return stage.flops() / (self.throughput(stage) * 1e3)
@@ -81,7 +112,8 @@ class CostModel:
         """Predicted time of one stage in microseconds."""
         if dtype not in DTYPES:
             raise ValueError(f"dtype {dtype!r} is not supported; use one of {', '.join(DTYPES)}")
-        return self.overhead_us + max(self.compute_us(stage), self.memory_us(stage, dtype))
+        fixed = self.fft_overhead_us if isinstance(stage, FFTConv) else 0.0
+        return self.overhead_us + fixed + max(self.compute_us(stage), self.memory_us(stage, dtype))
 
     # ---- plans --------------------------------------------------------------
     def measured_us(self, plan: Plan) -> Optional[float]:
