@@ -73,7 +73,8 @@ def conv(x: torch.Tensor, params: list[torch.Tensor], handle: int) -> torch.Tens
     names = param_names(op)
     if len(params) != len(names):
         raise TensorError(f"sepgen::conv got {len(params)} params, the plan needs {len(names)} ({', '.join(names)})")
-    return op(x, params=dict(zip(names, params)))
+    # below autograd here (register_autograd gives the backward): the kernel sees plain data
+    return op(x.detach(), params={n: p.detach() for n, p in zip(names, params)})
 
 
 @conv.register_fake

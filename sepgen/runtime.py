@@ -229,6 +229,11 @@ class CompiledConv:
         if x.device.type != want:
             raise TensorError(f"input is on device {x.device}, this kernel runs on {want} (target {self.target.name})")
         if x.requires_grad:
+            if torch.is_grad_enabled():
+                # a detached result would silently cut the graph: training goes through sepgen.nn
+                raise TensorError("input requires grad, and op(x) runs outside autograd (its result would have "
+                                  "no gradient); train through sepgen.nn.Conv or torch.ops.sepgen.conv, or call "
+                                  "op(x) under torch.no_grad() / torch.inference_mode()")
             x = x.detach()
         return _aligned(x)
 

@@ -602,7 +602,8 @@ def test_plain_call_takes_the_lean_path_and_the_rest_the_checked_one(monkeypatch
     }
     for name, xi in others.items():
         calls.clear()
-        assert rel_err(op(xi), ref) <= 1e-5, name
+        with torch.no_grad():     # with grad enabled an input requiring grad is refused (see below)
+            assert rel_err(op(xi), ref) <= 1e-5, name
         assert calls, f"{name}: skipped the checked path"
     # the lean path leaves shape, dtype and layout to the compiled function's own argument checks: what
     # they refuse (same element count or bit width included) must still reach the checked path's error
@@ -619,11 +620,23 @@ def test_plain_call_takes_the_lean_path_and_the_rest_the_checked_one(monkeypatch
     assert rel_err(op(x), F.conv2d(x, w2, b, **kw)) <= 1e-5
 
 
-def test_input_requiring_grad_is_accepted():
+def test_input_requiring_grad_runs_without_grad_mode_and_is_refused_with_it():
+    """op(x) is outside autograd: under no_grad / inference_mode an input requiring grad is read as data;
+    with grad enabled it is refused (a result with no gradient would silently cut a training graph),
+    and the message points to the differentiable entry points."""
     op, w, b, kw = _small_op(seed=7)
     x = torch.randn(2, 4, 10, 9, requires_grad=True)
-    y = op(x)
-    assert rel_err(y, F.conv2d(x.detach(), w, b, **kw)) <= 1e-5
+    ref = F.conv2d(x.detach(), w, b, **kw)
+    with torch.no_grad():
+        assert rel_err(op(x), ref) <= 1e-5
+    with torch.inference_mode():
+        assert rel_err(op(x), ref) <= 1e-5
+    with pytest.raises(sepgen.TensorError) as ei:
+        op(x)
+    msg = str(ei.value)
+    assert "requires grad" in msg and "sepgen.nn" in msg and "no_grad" in msg and "\n" not in msg
+    y = op(x.detach())
+    assert not y.requires_grad and rel_err(y, ref) <= 1e-5
 
 
 def test_numpy_weights_and_nested_lists():
