@@ -19,6 +19,8 @@ from .errors import SpecError
 DType = Literal["float32", "float16"]
 DTYPES: tuple[str, ...] = ("float32", "float16")
 DTYPE_BYTES = {"float32": 4, "float16": 2}
+#: the most elements one tensor of a spec may have: TVM's generated loops index with int32
+MAX_ELEMENTS = 2**31 - 1
 
 PaddingArg = Union[int, str, Sequence[int], Sequence[Sequence[int]]]
 
@@ -219,6 +221,13 @@ class ConvSpec:
                 raise SpecError(
                     f"kernel spans {span} on spatial axis {ax} (size {k}, dilation {d}) but the padded input is only "
                     f"{s + p[0] + p[1]} ({s} + padding {p[0]}+{p[1]})")
+        padded = (*self.input_shape[:2], *(s + a + b for s, (a, b) in zip(self.spatial, self.padding)))
+        for what, shape in (("input", self.input_shape), ("padded input", padded), ("weight", self.weight_shape),
+                            ("output", self.output_shape)):
+            n = math.prod(shape)
+            if n > MAX_ELEMENTS:
+                raise SpecError(f"the {what} tensor {tuple(shape)} has {n:,} elements, more than the {MAX_ELEMENTS:,} "
+                                f"(2**31-1) that compiled kernels index with 32-bit integers")
 
     def key(self) -> str:
         """A stable short text naming this spec (used in tuning-log keys)."""

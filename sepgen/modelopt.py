@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import sys
 import time
@@ -78,6 +79,10 @@ class Report:
         lines.append(f"whole model: {self.before_ms:.2f} ms -> {self.after_ms:.2f} ms "
                      f"({self.before_ms / self.after_ms:.2f}x); max relative output error {self.max_rel_error:.3g}"
                      + (f"; top-1 agreement {self.top1_match:.0%}" if self.top1_match is not None else ""))
+        eager, opt = self.env.get("torch_threads_eager"), self.env.get("torch_threads_optimized")
+        if opt is not None and opt != eager:
+            lines.append(f"(in the optimized model PyTorch's remaining ops run on {opt} thread(s), the original on "
+                         f"{eager}: sepgen's kernels and PyTorch's thread pools would steal each other's cores)")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -479,6 +484,32 @@ def _subgraph_fn(gm, chain):
     return GraphModule(gm, g)
 
 
+def _is_number(v) -> bool:
+    return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
+
+
+def _check_options(target, tolerance, trials, reps, min_speedup, max_rel_error, torch_threads) -> None:
+    """Refuse a bad option of :func:`optimize` up front (not as every layer 'kept in PyTorch' after the work)."""
+    from .targets import get_target
+
+    get_target(target)     # TargetError naming the known presets
+    if not _is_number(tolerance) or not 0 <= tolerance < 1:
+        raise SpecError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
+        raise SpecError(f"trials must be a non-negative int, got {trials!r}")
+    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
+        raise SpecError(f"reps must be an int >= 1, got {reps!r}")
+    if min_speedup is not None and (isinstance(min_speedup, bool) or not isinstance(min_speedup, (int, float))
+                                    or not min_speedup >= 0):     # inf: keep every layer in PyTorch
+        raise SpecError(f"min_speedup must be a number >= 0 or None, got {min_speedup!r}")
+    if max_rel_error is not None and (isinstance(max_rel_error, bool) or not isinstance(max_rel_error, (int, float))
+                                      or not max_rel_error >= 0):   # inf: no limit
+        raise SpecError(f"max_rel_error must be a number >= 0 or None, got {max_rel_error!r}")
+    if torch_threads is not None and (isinstance(torch_threads, bool) or not isinstance(torch_threads, int)
+                                      or torch_threads < 1):
+        raise SpecError(f"torch_threads must be an int >= 1 or None, got {torch_threads!r}")
+
+
 def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0, trials: int = 0, log_dir=None,
              fold_batchnorm: bool = True, fuse_activations: bool = True, check: bool = True, measure: bool = True,
              progress: bool = True, seed: int = 0, max_rel_error: Optional[float] = None,
@@ -500,9 +531,7 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     as they would run in the optimized model (``torch_threads``), is left in PyTorch (``None`` or 0:
     every layer that compiles is replaced).
     """
-    if min_speedup is not None and (isinstance(min_speedup, bool) or not isinstance(min_speedup, (int, float))
-                                    or min_speedup < 0):
-        raise SpecError(f"min_speedup must be a number >= 0 or None, got {min_speedup!r}")
+    _check_options(target, tolerance, trials, reps, min_speedup, max_rel_error, torch_threads)
     if isinstance(example_inputs, torch.Tensor):
         example_inputs = (example_inputs,)
     if not isinstance(example_inputs, (tuple, list)) or not all(isinstance(t, torch.Tensor) for t in example_inputs):
@@ -538,6 +567,11 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     if exported:
         work.graph.lint()
         work.recompile()
+    if not any(r.status == "optimized" for r in report.layers):
+        # nothing of sepgen runs in it: the model is the original, and so is its threading (a different
+        # thread count alone made an unchanged model report 1.72x or 0.67x)
+        torch_threads = None
+        report.env["torch_threads_optimized"] = None
     model_out = OptimizedModel(work, torch_threads)
     if check:
         with torch.inference_mode():
