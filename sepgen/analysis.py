@@ -25,6 +25,7 @@ runs plan selection (:func:`sepgen.passes.choose_plan`) and returns an
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
@@ -60,15 +61,10 @@ def exact_rtol(dtype: str = "float32") -> float:
 
 
 def check_tolerance(tolerance) -> float:
-    if isinstance(tolerance, bool):
-        raise SpecError(f"tolerance must be a number >= 0, got {tolerance!r}")
-    try:
-        t = float(tolerance)
-    except (TypeError, ValueError):
-        raise SpecError(f"tolerance must be a number >= 0, got {tolerance!r}") from None
-    if not math.isfinite(t) or t < 0:
-        raise SpecError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
-    return t
+    """A relative weight-error tolerance: a number in [0, 1) (1 would allow dropping the weight)."""
+    if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance < 1:
+        raise SpecError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    return float(tolerance)
 
 
 def error_budget(tolerance: float, dtype: str = "float32") -> float:

@@ -6,6 +6,7 @@ from typing import Optional
 
 import numpy as np
 
+from .analysis import check_tolerance
 from .errors import SepgenError, SpecError, WeightError
 from .ir import DTYPES, ConvSpec
 
@@ -18,6 +19,9 @@ def as_weight_array(weight, what: str = "weight") -> np.ndarray:
         if isinstance(weight, torch.Tensor):
             if weight.is_complex():
                 raise WeightError(f"{what} must be real, got {weight.dtype}")
+            if weight.is_meta:
+                raise WeightError(f"{what} is on the meta device and has no values (materialize the module's "
+                                  f"parameters, e.g. load its state dict, before compiling)")
             weight = weight.detach().cpu()
             if weight.dtype == torch.bfloat16:
                 raise WeightError(f"{what} has dtype bfloat16; use float32 or float16")
@@ -77,8 +81,7 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
         if b.ndim != 1 or b.shape[0] != w.shape[0]:
             raise WeightError(f"bias must have shape ({w.shape[0]},), got {tuple(b.shape)}")
     spec = make_spec(w, input_shape, b, stride, padding, dilation, groups, dtype)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not (0 <= tolerance < 1):
-        raise SpecError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    tolerance = check_tolerance(tolerance)
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
         raise SpecError(f"trials must be a non-negative int, got {trials!r}")
     tgt = get_target(target)

@@ -11,6 +11,7 @@ Pure Python: no TVM, no torch.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Literal, Sequence, Union
 
@@ -29,7 +30,7 @@ def _per_axis(value, ndim: int, what: str) -> tuple[int, ...]:
     """Expand an int or a sequence into one positive int per spatial axis."""
     if isinstance(value, bool):
         raise SpecError(f"{what} must be an int or a tuple of ints, got {value!r}")
-    if isinstance(value, int):
+    if isinstance(value, numbers.Integral):
         vals = (value,) * ndim
     else:
         try:
@@ -41,11 +42,11 @@ def _per_axis(value, ndim: int, what: str) -> tuple[int, ...]:
         if len(vals) != ndim:
             raise SpecError(f"{what} {value!r} has {len(vals)} entries; a {ndim}-D convolution needs {ndim}")
     for v in vals:
-        if isinstance(v, bool) or not isinstance(v, int):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
             raise SpecError(f"{what} must hold ints, got {value!r}")
         if v < 1:
             raise SpecError(f"{what} must be >= 1 on every axis, got {value!r}")
-    return tuple(vals)
+    return tuple(int(v) for v in vals)
 
 
 def resolve_padding(padding: PaddingArg, kernel: Sequence[int], dilation: Sequence[int],
@@ -66,10 +67,10 @@ def resolve_padding(padding: PaddingArg, kernel: Sequence[int], dilation: Sequen
         raise SpecError(f"padding must be an int, a tuple, 'same' or 'valid', got {padding!r}")
     if isinstance(padding, bool):
         raise SpecError(f"padding must be an int, a tuple, 'same' or 'valid', got {padding!r}")
-    if isinstance(padding, int):
+    if isinstance(padding, numbers.Integral):
         if padding < 0:
             raise SpecError(f"padding must be >= 0, got {padding}")
-        return ((padding, padding),) * ndim
+        return ((int(padding), int(padding)),) * ndim
     try:
         items = tuple(padding)
     except TypeError:
@@ -82,15 +83,16 @@ def resolve_padding(padding: PaddingArg, kernel: Sequence[int], dilation: Sequen
     for p in items:
         if isinstance(p, bool):
             raise SpecError(f"padding must hold ints, got {padding!r}")
-        if isinstance(p, int):
-            pair = (p, p)
+        if isinstance(p, numbers.Integral):
+            pair = (int(p), int(p))
         else:
             try:
                 pair = tuple(p)
             except TypeError:
                 raise SpecError(f"padding must hold ints or (left, right) pairs, got {padding!r}") from None
-            if len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, int) for v in pair):
+            if len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in pair):
                 raise SpecError(f"padding must hold ints or (left, right) pairs, got {padding!r}")
+            pair = tuple(int(v) for v in pair)
         if min(pair) < 0:
             raise SpecError(f"padding must be >= 0, got {padding!r}")
         out.append(pair)
@@ -132,8 +134,10 @@ class ConvSpec:
         weight_shape = tuple(weight_shape)
         for what, shp in (("input_shape", input_shape), ("weight_shape", weight_shape)):
             for v in shp:
-                if isinstance(v, bool) or not isinstance(v, int):
+                if isinstance(v, bool) or not isinstance(v, numbers.Integral):
                     raise SpecError(f"{what} must hold ints, got {shp!r}")
+        input_shape = tuple(int(v) for v in input_shape)      # numpy integers (a shape from an array) too
+        weight_shape = tuple(int(v) for v in weight_shape)
         if len(input_shape) not in (3, 4, 5):
             raise SpecError(f"input_shape {input_shape} must be (N, C, L), (N, C, H, W) or (N, C, D, H, W)")
         ndim = len(input_shape) - 2
@@ -142,9 +146,9 @@ class ConvSpec:
         stride_t = _per_axis(stride, ndim, "stride")
         dilation_t = _per_axis(dilation, ndim, "dilation")
         pad = resolve_padding(padding, weight_shape[2:], dilation_t, stride_t)
-        if isinstance(groups, bool) or not isinstance(groups, int):
+        if isinstance(groups, bool) or not isinstance(groups, numbers.Integral):
             raise SpecError(f"groups must be an int, got {groups!r}")
-        spec = cls(input_shape, weight_shape, stride_t, pad, dilation_t, groups, bool(bias), dtype)
+        spec = cls(input_shape, weight_shape, stride_t, pad, dilation_t, int(groups), bool(bias), dtype)
         spec.verify()
         return spec
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import os
 import sys
 import time
@@ -484,17 +483,13 @@ def _subgraph_fn(gm, chain):
     return GraphModule(gm, g)
 
 
-def _is_number(v) -> bool:
-    return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
-
-
 def _check_options(target, tolerance, trials, reps, min_speedup, max_rel_error, torch_threads) -> None:
     """Refuse a bad option of :func:`optimize` up front (not as every layer 'kept in PyTorch' after the work)."""
+    from .analysis import check_tolerance
     from .targets import get_target
 
     get_target(target)     # TargetError naming the known presets
-    if not _is_number(tolerance) or not 0 <= tolerance < 1:
-        raise SpecError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    check_tolerance(tolerance)
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
         raise SpecError(f"trials must be a non-negative int, got {trials!r}")
     if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:

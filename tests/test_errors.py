@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 import sepgen
 from sepgen import errors as E
@@ -155,6 +156,7 @@ WEIGHT_CASES = [
     ("bool_array", np.ones((4, 3, 3, 3), bool), None, ["bool"]),
     ("ragged_list", [[[1.0, 2.0]], [[1.0]]], None, ["array"]),
     ("bfloat16_torch", torch.randn(4, 3, 3, 3, dtype=torch.bfloat16), None, ["bfloat16"]),
+    ("meta_device", torch.empty(4, 3, 3, 3, device="meta"), None, ["meta"]),
     ("not_an_array", object(), None, ["object"]),
     ("bias_wrong_length", torch.randn(4, 3, 3, 3), torch.randn(3), ["(3,)", "4"]),
     ("bias_2d", torch.randn(4, 3, 3, 3), torch.randn(4, 1), ["(4, 1)"]),
@@ -164,6 +166,26 @@ WEIGHT_CASES = [
     ("bias_complex", torch.randn(4, 3, 3, 3), np.ones(4, np.complex64), ["complex"]),
     ("bias_empty", torch.randn(4, 3, 3, 3), torch.empty(0), ["empty"]),
 ]
+
+
+def test_numpy_integers_are_ints_in_a_spec():
+    """Shapes and options taken from numpy (an array's shape, np.int64 values) are ints like any other."""
+    w = torch.randn(4, 1, 3, 3)
+    op = sepgen.compile_conv(w, np.array([1, 4, 16, 16]), padding=np.int64(1), stride=np.array([1, 1]),
+                             groups=np.int64(4))
+    assert all(type(v) is int for v in (*op.spec.input_shape, *op.spec.stride, op.spec.groups,
+                                         *op.spec.padding[0]))
+    x = torch.randn(1, 4, 16, 16)
+    assert torch.allclose(op(x), F.conv2d(x, w, padding=1, groups=4), atol=1e-5)
+    with pytest.raises(sepgen.SpecError):
+        sepgen.compile_conv(w, (1, 4, 16, 16), groups=np.float64(4))
+
+
+def test_analysis_tolerance_is_in_0_1():
+    for bad in (1.0, 1.5, -0.1, float("nan"), "x", True):
+        with pytest.raises(sepgen.SpecError) as ei:
+            sepgen.analyze(np.ones((1, 1, 3, 3)), tolerance=bad)
+        assert "[0, 1)" in one_line(ei)
 
 
 @pytest.mark.parametrize("weight,bias,needles", [c[1:] for c in WEIGHT_CASES], ids=[c[0] for c in WEIGHT_CASES])
