@@ -584,7 +584,8 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("action", choices=["list", "show", "verify", "distill", "rerank"],
                     help="rerank: re-time each log's best records here at several caller stack depths and "
                          "make replay use the fastest on average (this machine's target only)")
-    lg.add_argument("path", nargs="?", help="log root or one workload directory (default tuning_logs/)")
+    lg.add_argument("path", nargs="?", help="a log root, a target-key directory or one workload's log (default tuning_logs/); "
+                         "a path that holds no logs is an error (exit 2)")
     lg.add_argument("--keep", type=positive_int, default=1, help="distill: records kept per workload (default 1; the "
                                                           "record replay uses is kept as well)")
     lg.add_argument("--top", type=positive_int, default=RERANK_TOP, help="rerank: how many of the fastest records to "

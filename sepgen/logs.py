@@ -15,7 +15,11 @@ a hash of its TIR.  A record is a replayable trace (decisions), not code.
 A record whose target, TVM version or workload does not match is reported as
 stale, never used silently.  Malformed lines (a run killed mid-write, a hand
 edit) are moved aside to ``database_tuning_record.rejected`` with their reason,
-so nothing is lost and nothing bad is replayed.
+so nothing is lost and nothing bad is replayed.  A damaged workload entry is
+moved aside to ``database_workload.rejected`` and rebuilt from the stage (the
+entry the tuner writes).  Only the holder of a log's :class:`StageLock` rewrites
+its files: a replay while a tuner holds it skips damaged lines in a private copy
+and leaves the log as it is.
 
 A candidate that fails to build or run, reports an impossible time, or computes
 a wrong result (the best record is checked against the torch reference before
@@ -31,6 +35,8 @@ import json
 import math
 import os
 import platform
+import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -49,11 +55,18 @@ META_FORMAT = "sepgen-tuning-log"
 
 
 def default_log_root() -> Path:
-    """``$SEPGEN_LOG_DIR`` if set, else ``tuning_logs/`` of the source tree (where committed logs live)."""
+    """``$SEPGEN_LOG_DIR`` if set, else ``tuning_logs/`` of the source tree (where committed logs live), else
+    (sepgen installed from a wheel: no source tree, and no logs to write into site-packages)
+    ``tuning_logs/`` in sepgen's cache directory (:func:`sepgen.roofline.cache_dir`)."""
     env = os.environ.get("SEPGEN_LOG_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "tuning_logs"
+    src = Path(__file__).resolve().parent.parent
+    if (src / "tuning_logs").is_dir() or (src / "pyproject.toml").is_file():
+        return src / "tuning_logs"
+    from .roofline import cache_dir
+
+    return cache_dir() / "tuning_logs"
 
 
 @dataclass
@@ -137,30 +150,92 @@ def _check_record_line(obj) -> Optional[str]:
     return None
 
 
+def _check_workload_line(obj) -> Optional[str]:
+    """Reason why a workload line is unusable, or None."""
+    if not (isinstance(obj, list) and len(obj) == 2 and isinstance(obj[0], str) and isinstance(obj[1], str)):
+        return "not a [structural hash, module] pair"
+    return None
+
+
+def _scan(path: Path, why_bad) -> tuple[list, list]:
+    """A JSON-lines file's non-blank lines: ``(good, bad)``, good as (line number, text, object), bad as
+    (line number, reason, text); ``why_bad(object)`` says why a parsed line is unusable (None: usable)."""
+    good, bad = [], []
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return good, bad
+    for i, line in enumerate(raw.split(b"\n"), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            obj = json.loads(line.decode("utf-8"), parse_constant=lambda c: float("nan"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            bad.append((i, f"not JSON ({getattr(e, 'msg', e)})", line))
+            continue
+        why = why_bad(obj)
+        if why:
+            bad.append((i, why, line))
+        else:
+            good.append((i, line, obj))
+    return good, bad
+
+
+def _record_check(path: Path, good: list, bad: list) -> RecordCheck:
+    best = min((sorted(obj[1][1])[len(obj[1][1]) // 2] * 1e6 for _, _, obj in good if obj[1][1]), default=None)
+    return RecordCheck(path, len(good), [(n, why) for n, why, _ in bad], best)
+
+
 def check_records(path: Path) -> RecordCheck:
-    good, bad, best = 0, [], None
-    if not path.exists():
-        return RecordCheck(path, 0, [], None)
-    with open(path, "rb") as f:
-        for i, raw in enumerate(f, 1):
-            line = raw.strip()
-            if not line:
-                continue
-            try:
-                obj = json.loads(line.decode("utf-8"), parse_constant=lambda c: float("nan"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                bad.append((i, f"not JSON ({e.msg if hasattr(e, 'msg') else e})"))
-                continue
-            why = _check_record_line(obj)
-            if why:
-                bad.append((i, why))
-                continue
-            good += 1
-            secs = obj[1][1]
-            if secs:
-                us = sorted(secs)[len(secs) // 2] * 1e6
-                best = us if best is None else min(best, us)
-    return RecordCheck(path, good, bad, best)
+    """The tuning records of ``path``: how many are usable, which lines are not and why, the best time."""
+    return _record_check(path, *_scan(path, _check_record_line))
+
+
+def check_workloads(path: Path) -> tuple[int, list]:
+    """The workload lines of ``path``: how many are well-formed, and (line number, reason) of the others."""
+    good, bad = _scan(path, _check_workload_line)
+    return len(good), [(n, why) for n, why, _ in bad]
+
+
+def workload_line(wl: StageWorkload) -> bytes:
+    """The line MetaSchedule's JSON database writes for ``wl``'s workload (what the tuner commits)."""
+    from tvm.s_tir import meta_schedule as ms
+
+    return json.dumps(ms.database.Workload(wl.mod).as_json(), separators=(",", ":")).encode()
+
+
+def _usable_records(d: Path) -> list:
+    """``d``'s record lines a replay may use."""
+    return [ln for _, ln, _ in _scan(d / RECORD_FILE, _check_record_line)[0]]
+
+
+def _usable_workloads(d: Path, wl: StageWorkload) -> tuple[list, Optional[list]]:
+    """``d``'s workload lines a replay may use, and the (line number, reason, text) of those to set aside
+    (None when the file stands as it is).
+
+    A log holds one workload, ``wl``'s (its directory is named by ``wl``'s TIR): when its line is damaged
+    or missing next to records, the lines are replaced by ``wl``'s own, rebuilt."""
+    good, bad = _scan(d / WORKLOAD_FILE, _check_workload_line)
+    if not bad and (good or not (d / RECORD_FILE).exists()):
+        return [ln for _, ln, _ in good], None
+    rebuilt = workload_line(wl)
+    replaced = [(n, "replaced by the workload rebuilt from the stage", ln) for n, ln, _ in good if ln != rebuilt]
+    return [rebuilt], sorted(bad + replaced)
+
+
+def _write_lines(path: Path, lines: list) -> None:
+    _atomic_write(path, b"".join(ln + b"\n" for ln in lines).decode("utf-8", "replace"))
+
+
+def _set_aside(path: Path, keep: list, aside: list, rejected: Path) -> None:
+    """Rewrite ``path`` with the ``keep`` lines, the ``aside`` ones (line number, reason, text) appended to
+    ``rejected`` first, so nothing is lost."""
+    if aside:
+        with open(rejected, "ab") as rej:
+            rej.write(b"".join(json.dumps({"line": n, "reason": why, "text": text.decode("utf-8", "replace")}).encode()
+                               + b"\n" for n, why, text in aside))
+    _write_lines(path, keep)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -170,6 +245,38 @@ def _atomic_write(path: Path, text: str) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def _meta_problem(m) -> Optional[str]:
+    """Why a parsed meta.json is not shaped as sepgen writes it (the fields code relies on), or None."""
+    if not isinstance(m, dict):
+        return "not a JSON object"
+    for name in ("robust_best", "verified_best"):
+        v = m.get(name)
+        if v is not None and not (isinstance(v, dict) and isinstance(v.get("key"), str)):
+            return f"{name} is not an object naming a record key"
+    us = (m.get("robust_best") or {}).get("tuner_us")
+    if us is not None and (isinstance(us, bool) or not isinstance(us, (int, float))):
+        return "robust_best.tuner_us is not a number"
+    if not isinstance(m.get("stage_json"), (dict, type(None))):
+        return "stage_json is not an object"
+    return None
+
+
+def load_meta(d: Path) -> Optional[dict]:
+    """``d``'s meta.json, sepgen's or a MetaSchedule peer's (None when there is none); LogError when it is
+    not JSON or not shaped as sepgen writes it."""
+    p = Path(d) / META_FILE
+    if not p.exists():
+        return None
+    try:
+        m = json.loads(p.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise LogError(f"{p}: not valid JSON ({e})") from None
+    why = _meta_problem(m)
+    if why:
+        raise LogError(f"{p}: damaged: {why}")
+    return m
 
 
 def _append_jsonl(path: Path, rows) -> None:
@@ -227,40 +334,83 @@ class RankedRecord:
     trace: object
 
 
+_LOCK_OWNERS: dict = {}   # lock path -> (process, thread) holding it here (a forked child holds nothing)
+
+
+def _me() -> tuple:
+    return os.getpid(), threading.get_ident()
+
+
 class StageLock:
-    """An exclusive lock on one workload's log (``flock`` on ``.lock``): one tuner writes it at a time.
+    """An exclusive lock on one workload's log (``flock`` on ``.lock``): one process writes it at a time.
 
     A second tuner of the same workload waits (saying so) instead of interleaving
     records; the lock dies with its process, so a killed tuner never leaves it held.
+    ``blocking=False`` (a reader that would tidy the log) never waits: ``held`` says
+    whether it got the lock, ``why`` why not.  The thread holding a lock may take it
+    again (the tuner reading its own log).
     """
 
-    def __init__(self, d: Path, wait_message=None):
+    def __init__(self, d: Path, wait_message=None, blocking: bool = True):
         self.path = Path(d) / ".lock"
         self.wait_message = wait_message
+        self.blocking = blocking
         self.fd = None
+        self.held = False
+        self.why = ""
 
     def __enter__(self):
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if _LOCK_OWNERS.get(str(self.path)) == _me():
+            self.held = True   # nested: the outer holder releases it
+            return self
+        try:
+            if self.blocking:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            if self.blocking:
+                raise
+            self.why = f"cannot open {self.path}: {e.strerror}"
+            return self
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not self.blocking:
+                os.close(self.fd)
+                self.fd, self.why = None, f"another process (a tuner) holds {self.path}"
+                return self
             if self.wait_message:
                 self.wait_message(f"another tuner holds {self.path}; waiting for it to finish")
             fcntl.flock(self.fd, fcntl.LOCK_EX)
         os.ftruncate(self.fd, 0)
         os.write(self.fd, str(os.getpid()).encode())
+        _LOCK_OWNERS[str(self.path)] = _me()
+        self.held = True
         return self
 
     def __exit__(self, *exc):
         import fcntl
 
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
-        os.close(self.fd)
-        self.fd = None
+        if self.fd is not None:
+            del _LOCK_OWNERS[str(self.path)]
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
         return False
+
+
+def _json_database(d: Path, files: Path, allow_missing: bool = False):
+    """MetaSchedule's JSON database on the log files in ``files`` (``d``'s or a copy of them)."""
+    from tvm.s_tir import meta_schedule as ms
+
+    try:
+        return ms.database.JSONDatabase(path_workload=str(files / WORKLOAD_FILE),
+                                        path_tuning_record=str(files / RECORD_FILE),
+                                        module_equality="structural", allow_missing=allow_missing)
+    except Exception as e:
+        raise LogError(f"{d}: MetaSchedule cannot read the log: {str(e).splitlines()[0] if str(e) else e}") from None
 
 
 class LogDir:
@@ -274,15 +424,10 @@ class LogDir:
 
     # ---- reading --------------------------------------------------------------
     def read_meta(self, d: Path) -> Optional[dict]:
-        p = d / META_FILE
-        if not p.exists():
-            return None
-        try:
-            m = json.loads(p.read_text())
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise LogError(f"{p}: not valid JSON ({e})") from None
-        if not isinstance(m, dict) or m.get("format") != META_FORMAT:
-            raise LogError(f"{p}: not a sepgen tuning-log metadata file")
+        """``d``'s sepgen meta.json (None when there is none); LogError when it is damaged or not sepgen's."""
+        m = load_meta(d)
+        if m is not None and m.get("format") != META_FORMAT:
+            raise LogError(f"{d / META_FILE}: not a sepgen tuning-log metadata file")
         return m
 
     def staleness(self, wl: StageWorkload, target, meta: Optional[dict]) -> str:
@@ -298,44 +443,29 @@ class LogDir:
         return ""
 
     def clean_records(self, d: Path) -> RecordCheck:
-        """Move malformed record lines aside (to .rejected, with the reason); keep the good ones."""
+        """Move malformed record lines aside (to .rejected, with the reason); keep the good ones.
+        Call it holding the :class:`StageLock`."""
         path = d / RECORD_FILE
-        chk = check_records(path)
-        if chk.bad:
-            lines = path.read_bytes().splitlines()
-            bad_nums = {n for n, _ in chk.bad}
-            keep = [ln for i, ln in enumerate(lines, 1) if i not in bad_nums and ln.strip()]
-            with open(d / REJECTED_FILE, "ab") as rej:
-                for n, why in chk.bad:
-                    rej.write(json.dumps({"line": n, "reason": why,
-                                          "text": lines[n - 1].decode("utf-8", "replace")}).encode() + b"\n")
-            _atomic_write(path, b"\n".join(keep).decode("utf-8", "replace") + ("\n" if keep else ""))
-        return chk
-
-    def clean_workloads(self, d: Path) -> list:
-        """Move workload lines that do not parse (a run killed while writing one) aside; returns them."""
-        path = d / WORKLOAD_FILE
-        if not path.exists():
-            return []
-        lines = path.read_bytes().splitlines()
-        bad = []
-        for i, ln in enumerate(lines, 1):
-            if not ln.strip():
-                continue
-            try:
-                obj = json.loads(ln.decode("utf-8"))
-                if not (isinstance(obj, list) and len(obj) == 2 and isinstance(obj[0], str)):
-                    bad.append((i, "not a [structural hash, module] pair"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                bad.append((i, f"not JSON ({getattr(e, 'msg', e)})"))
+        good, bad = _scan(path, _check_record_line)
         if bad:
-            nums = {n for n, _ in bad}
-            with open(d / WORKLOAD_REJECTED_FILE, "ab") as rej:
-                for n, why in bad:
-                    rej.write(json.dumps({"line": n, "reason": why, "bytes": len(lines[n - 1])}).encode() + b"\n")
-            keep = [ln for i, ln in enumerate(lines, 1) if i not in nums and ln.strip()]
-            _atomic_write(path, b"\n".join(keep).decode("utf-8", "replace") + ("\n" if keep else ""))
-        return bad
+            _set_aside(path, [ln for _, ln, _ in good], bad, d / REJECTED_FILE)
+        return _record_check(path, good, bad)
+
+    def clean_workloads(self, d: Path, wl: StageWorkload) -> list:
+        """Move damaged workload lines (a run killed while writing one) aside, rebuilding ``wl``'s entry in
+        their place; returns their (line number, reason).  Call it holding the :class:`StageLock`."""
+        keep, aside = _usable_workloads(d, wl)
+        if aside is None:
+            return []
+        _set_aside(d / WORKLOAD_FILE, keep, aside, d / WORKLOAD_REJECTED_FILE)
+        return [(n, why) for n, why, _ in aside]
+
+    def _usable_copy(self, d: Path, wl: StageWorkload, into: Path) -> None:
+        """Write the lines of ``d``'s log a replay may use into ``into`` (damaged ones skipped, a lost
+        workload entry rebuilt), leaving ``d`` as it is: another process may be writing it."""
+        for name, lines in ((WORKLOAD_FILE, _usable_workloads(d, wl)[0]), (RECORD_FILE, _usable_records(d))):
+            if lines or (d / name).exists():
+                (into / name).write_bytes(b"".join(ln + b"\n" for ln in lines))
 
     # ---- failed candidates ----------------------------------------------------------
     def read_failed(self, d: Path) -> list:
@@ -397,6 +527,8 @@ class LogDir:
     def ranked(self, wl: StageWorkload, target, k: int = 16, db=None) -> list:
         """Up to ``k`` records of ``wl``, fastest first, with their scheduled modules and keys."""
         db = db or self.open_database(wl, target)
+        if not db.has_workload(wl.mod):   # a log of another workload: nothing to rank (and nothing written)
+            return []
         wk = db.commit_workload(wl.mod)
         out = []
         for rec in db.get_top_k(wk, k):
@@ -433,8 +565,9 @@ class LogDir:
         return check_records(self.stage_dir(wl, target) / RECORD_FILE).best_us
 
     def open_database(self, wl: StageWorkload, target, create: bool = False):
-        from tvm.s_tir import meta_schedule as ms
-
+        """MetaSchedule's database of ``wl``'s log.  ``create``: the tuner's, which holds the
+        :class:`StageLock`.  A reader tidies the log (damaged lines set aside) only when it gets the lock;
+        while another process holds it, the reader's database is a copy of the usable lines."""
         d = self.stage_dir(wl, target)
         if create:
             d.mkdir(parents=True, exist_ok=True)
@@ -445,16 +578,25 @@ class LogDir:
                     raise LogError(f"{d}: {why}; move it away or pass another --log-dir to tune afresh")
             else:
                 self.write_meta(wl, target, seed=None, trials=0, best_us=None)
-        self.clean_workloads(d)
-        self.clean_records(d)
-        if create:   # the tuner, holding the lock
+            self.clean_workloads(d, wl)
+            self.clean_records(d)
             self.set_aside_wrong(d, wl)
+            return _json_database(d, d, allow_missing=True)
+        with StageLock(d, blocking=False) as lock:
+            if lock.held and self._tidy(d, wl):
+                return _json_database(d, d)
+        with tempfile.TemporaryDirectory(prefix="sepgen-log-") as tmp:
+            self._usable_copy(d, wl, Path(tmp))
+            return _json_database(d, Path(tmp))
+
+    def _tidy(self, d: Path, wl: StageWorkload) -> bool:
+        """Set the damaged lines of ``d``'s log aside (holding its lock); False when it cannot be written."""
         try:
-            return ms.database.JSONDatabase(path_workload=str(d / WORKLOAD_FILE),
-                                            path_tuning_record=str(d / RECORD_FILE),
-                                            module_equality="structural", allow_missing=create)
-        except Exception as e:
-            raise LogError(f"{d}: MetaSchedule cannot read the log: {str(e).splitlines()[0] if str(e) else e}") from None
+            self.clean_workloads(d, wl)
+            self.clean_records(d)
+        except OSError:
+            return False
+        return True
 
     def replay(self, wl: StageWorkload, target) -> ReplayResult:
         d = self.stage_dir(wl, target)
@@ -468,11 +610,15 @@ class LogDir:
         why = self.staleness(wl, target, meta)
         if why:
             return ReplayResult(None, f"stale tuning log {d}: {why}", str(d))
-        chk = self.clean_records(d)
+        chk = check_records(d / RECORD_FILE)
         if chk.good == 0 or chk.best_us is None:
             return ReplayResult(None, "", str(d))
         wrong = self.wrong_result_keys(d)
-        for r in self.replay_order(wl, target, 16 + len(wrong), meta)[0]:
+        try:
+            order = self.replay_order(wl, target, 16 + len(wrong), meta)[0]
+        except LogError as e:
+            return ReplayResult(None, str(e), str(d))
+        for r in order:
             if r.key not in wrong:
                 return ReplayResult(r.mod, "", str(d))
         return ReplayResult(None, f"tuning log {d} has no usable record matching the workload", str(d))
@@ -534,8 +680,11 @@ class LogDir:
 
     # ---- listing --------------------------------------------------------------
     def entries(self):
-        """Every (target-key, workload-dir) pair holding a log."""
-        if not self.root.exists():
+        """Every workload directory holding a log, the root itself included: the root may be a log root,
+        a target-key directory (sepgen's logs and the MetaSchedule peers' below it) or one workload's log."""
+        if not self.root.is_dir():
             return []
-        found = set(self.root.glob(f"*/*/{RECORD_FILE}")) | set(self.root.glob(f"*/*/*/{RECORD_FILE}"))
+        found = set()
+        for depth in range(4):
+            found.update(self.root.glob("/".join(["*"] * depth + [RECORD_FILE])))
         return sorted(p.parent for p in found)

@@ -1,4 +1,9 @@
-"""``sepgen logs list|show|verify|distill|rerank``: look after tuning logs."""
+"""``sepgen logs list|show|verify|distill|rerank [PATH]``: look after tuning logs.
+
+PATH is a log root, a target-key directory (sepgen's logs and the MetaSchedule peers' below it) or one
+workload's log; a path that holds no log is an error (exit status 2), as is a damaged ``meta.json`` for
+``distill``.  ``distill`` rewrites a log only holding its lock: a log a tuner is writing is refused.
+"""
 from __future__ import annotations
 
 import json
@@ -6,111 +11,144 @@ from pathlib import Path
 
 from .errors import LogError
 from .logs import (META_FILE, RECORD_FILE, WORKLOAD_FILE, LogDir, StageLock, _atomic_write, check_records,
-                   default_log_root)
+                   check_workloads, default_log_root, load_meta)
 from .remote import EMULATION_LABEL, is_emulated_meta
 from .version import tvm_version
 
 
 def _dirs(path):
+    """The workload logs at or under ``path`` (a log root, a target-key directory or one workload's log)."""
     p = Path(path) if path else default_log_root()
-    if (p / RECORD_FILE).exists():
-        return [p]
     if not p.exists():
         raise LogError(f"no tuning logs at {p}")
-    return LogDir(p).entries()
+    dirs = LogDir(p).entries()
+    if not dirs:
+        raise LogError(f"no tuning logs under {p} (a log is a directory holding {RECORD_FILE})")
+    return dirs
 
 
 def _meta(d: Path):
+    """``(meta, problem)``: ``d``'s meta.json (None when missing or damaged) and, when damaged, what is wrong."""
     try:
-        return json.loads((d / META_FILE).read_text())
-    except (OSError, ValueError):
-        return None
+        return load_meta(d), ""
+    except LogError as e:
+        return None, str(e)
 
 
 def run(args) -> int:
     dirs = _dirs(args.path)
     if args.action == "list":
-        for d in dirs:
-            chk = check_records(d / RECORD_FILE)
-            m = _meta(d) or {}
-            best = f"{chk.best_us:.1f} us" if chk.best_us else "-"
-            if chk.best_us and is_emulated_meta(m):
-                best += f" [{EMULATION_LABEL}]"
-            print(f"{d.parent.name}/{d.name}  records={chk.good}  best={best}  trials={m.get('trials', '?')}"
-                  f"  tvm={m.get('tvm_version', '?')}")
-        print(f"{len(dirs)} workload log(s)")
-        return 0
+        return _list(dirs)
     if args.action == "show":
-        for d in dirs:
-            m = _meta(d)
-            chk = check_records(d / RECORD_FILE)
-            print(f"== {d}")
-            print(json.dumps(m, indent=2, sort_keys=True) if m else "  (no meta.json)")
-            print(f"  records: {chk.good} good, {len(chk.bad)} malformed, best "
-                  f"{chk.best_us:.1f} us" if chk.best_us else f"  records: {chk.good} good, {len(chk.bad)} malformed")
-            if is_emulated_meta(m):
-                print(f"  times measured under emulation: {EMULATION_LABEL}")
-        return 0
+        return _show(dirs)
     if args.action == "verify":
-        bad_total = 0
-        for d in dirs:
-            problems = []
-            chk = check_records(d / RECORD_FILE)
-            for n, why in chk.bad:
-                problems.append(f"{d / RECORD_FILE}:{n}: {why}")
-            m = _meta(d)
-            if m is None:
-                problems.append(f"{d / META_FILE}: missing or not JSON")
-            elif m.get("tvm_version") != tvm_version():
-                problems.append(f"{d / META_FILE}: stale: recorded with TVM {m.get('tvm_version')}, "
-                                f"this is {tvm_version()}")
-            if not (d / WORKLOAD_FILE).exists():
-                problems.append(f"{d / WORKLOAD_FILE}: missing")
-            else:
-                lines = [ln for ln in (d / WORKLOAD_FILE).read_text(errors="replace").splitlines() if ln.strip()]
-                if len(lines) != 1:
-                    problems.append(f"{d / WORKLOAD_FILE}: expected 1 workload, found {len(lines)}")
-                else:
-                    try:
-                        json.loads(lines[0])
-                    except ValueError:
-                        problems.append(f"{d / WORKLOAD_FILE}:1: not JSON")
-            for p in problems:
-                print(p)
-            bad_total += len(problems)
-            if not problems:
-                print(f"ok  {d}  ({chk.good} records)")
-        if bad_total:
-            print(f"{bad_total} problem(s)")
-            return 1
-        return 0
+        return _verify(dirs)
     if args.action == "distill":
-        for d in dirs:
-            path = d / RECORD_FILE
-            chk = check_records(path)
-            if chk.bad:
-                raise LogError(f"{path} has malformed lines (first: line {chk.bad[0][0]}: {chk.bad[0][1]}); "
-                               f"run `sepgen logs verify` and repair first")
-            recs = []
-            for line in path.read_text().splitlines():
-                if not line.strip():
-                    continue
-                obj = json.loads(line)
-                secs = obj[1][1]
-                if not secs:
-                    continue
-                recs.append((sorted(secs)[len(secs) // 2], line))
-            recs.sort(key=lambda r: r[0])
-            keep = [ln for _, ln in recs[:max(1, args.keep)]]
-            # the record replay uses (chosen by re-timing, see `sepgen logs rerank`) is kept too
-            chosen = ((_meta(d) or {}).get("robust_best") or {}).get("tuner_us")
-            keep += [ln for sec, ln in recs[max(1, args.keep):] if chosen is not None and sec * 1e6 == chosen][:1]
-            _atomic_write(path, "\n".join(keep) + "\n")
-            print(f"{d}: kept {len(keep)} of {chk.good} records")
-        return 0
+        return _distill(dirs, args.keep)
     if args.action == "rerank":
         return _rerank(dirs, args)
     raise LogError(f"unknown logs action {args.action!r}")
+
+
+def _list(dirs) -> int:
+    for d in dirs:
+        chk = check_records(d / RECORD_FILE)
+        m, problem = _meta(d)
+        m = m or {}
+        best = f"{chk.best_us:.1f} us" if chk.best_us else "-"
+        if chk.best_us and is_emulated_meta(m):
+            best += f" [{EMULATION_LABEL}]"
+        damaged = f"  {META_FILE} damaged" if problem else ""
+        print(f"{d.parent.name}/{d.name}  records={chk.good}  best={best}  trials={m.get('trials', '?')}"
+              f"  tvm={m.get('tvm_version', '?')}{damaged}")
+    print(f"{len(dirs)} workload log(s)")
+    return 0
+
+
+def _show(dirs) -> int:
+    for d in dirs:
+        m, problem = _meta(d)
+        chk = check_records(d / RECORD_FILE)
+        print(f"== {d}")
+        print(json.dumps(m, indent=2, sort_keys=True) if m else f"  ({problem or 'no meta.json'})")
+        print(f"  records: {chk.good} good, {len(chk.bad)} malformed, best "
+              f"{chk.best_us:.1f} us" if chk.best_us else f"  records: {chk.good} good, {len(chk.bad)} malformed")
+        if is_emulated_meta(m):
+            print(f"  times measured under emulation: {EMULATION_LABEL}")
+    return 0
+
+
+def _problems(d: Path) -> list:
+    """What is wrong with the log in ``d``, one line each (empty: nothing)."""
+    problems = [f"{d / RECORD_FILE}:{n}: {why}" for n, why in check_records(d / RECORD_FILE).bad]
+    m, problem = _meta(d)
+    if problem:
+        problems.append(problem)
+    elif m is None:
+        problems.append(f"{d / META_FILE}: missing")
+    elif m.get("tvm_version") != tvm_version():
+        problems.append(f"{d / META_FILE}: stale: recorded with TVM {m.get('tvm_version')}, this is {tvm_version()}")
+    path = d / WORKLOAD_FILE
+    if not path.exists():
+        return problems + [f"{path}: missing"]
+    good, bad = check_workloads(path)
+    problems += [f"{path}:{n}: {why}" for n, why in bad]
+    if good != 1 and not bad:
+        problems.append(f"{path}: expected 1 workload, found {good}")
+    return problems
+
+
+def _verify(dirs) -> int:
+    bad_total = 0
+    for d in dirs:
+        problems = _problems(d)
+        for p in problems:
+            print(p)
+        bad_total += len(problems)
+        if not problems:
+            print(f"ok  {d}  ({check_records(d / RECORD_FILE).good} records)")
+    if bad_total:
+        print(f"{bad_total} problem(s)")
+        return 1
+    return 0
+
+
+def _distill(dirs, keep: int) -> int:
+    if keep < 1:
+        raise LogError(f"--keep must be at least 1 (records kept per workload), got {keep}")
+    for d in dirs:
+        with StageLock(d, blocking=False) as lock:
+            if not lock.held:
+                raise LogError(f"{d}: not distilled: {lock.why}; run it again when the tuner has finished")
+            kept, total = _distill_one(d, keep)
+        print(f"{d}: kept {kept} of {total} records")
+    return 0
+
+
+def _distill_one(d: Path, keep: int) -> tuple[int, int]:
+    """Keep the ``keep`` fastest records of ``d`` (and the one replay uses); call it holding the log's lock."""
+    path = d / RECORD_FILE
+    chk = check_records(path)
+    if chk.bad:
+        raise LogError(f"{path} has malformed lines (first: line {chk.bad[0][0]}: {chk.bad[0][1]}); "
+                       f"run `sepgen logs verify` and repair first")
+    m, problem = _meta(d)
+    if problem:
+        raise LogError(f"{problem}; repair it or move it away before distilling")
+    recs = []   # (mean, median, line): MetaSchedule ranks records by their mean time, as replay does
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        secs = json.loads(line)[1][1]
+        if secs:
+            recs.append((sum(secs) / len(secs), sorted(secs)[len(secs) // 2], line))
+    recs.sort(key=lambda r: r[0])
+    lines = [ln for _, _, ln in recs[:keep]]
+    # the record replay uses (chosen by re-timing, see `sepgen logs rerank`; its time is the median) is kept too
+    chosen = ((m or {}).get("robust_best") or {}).get("tuner_us")
+    lines += [ln for _, sec, ln in recs[keep:] if chosen is not None and sec * 1e6 == chosen][:1]
+    _atomic_write(path, "\n".join(lines) + "\n")
+    return len(lines), chk.good
 
 
 def _rerank(dirs, args) -> int:
@@ -127,7 +165,11 @@ def _rerank(dirs, args) -> int:
     log_root = {}
     done = skipped = 0
     for d in dirs:
-        m = _meta(d)
+        m, problem = _meta(d)
+        if problem:
+            print(f"skip  {d}: {problem}")
+            skipped += 1
+            continue
         if not m or m.get("stage_json") is None or "workload_key" not in m:
             print(f"skip  {d}: not a sepgen stage log")
             skipped += 1
@@ -155,7 +197,7 @@ def _rerank(dirs, args) -> int:
                 print(f"skip  {d}: fewer than two usable records")
                 skipped += 1
                 continue
-            m = _meta(d) or m
+            m = _meta(d)[0] or m
             m.update(rerank_meta_fields(got))
             m["reranked"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
             _atomic_write(d / META_FILE, json.dumps(m, indent=2, sort_keys=True) + "\n")

@@ -17,12 +17,17 @@ import time
 from functools import lru_cache
 
 
-def _cache_file():
+def cache_dir():
+    """sepgen's per-user cache: ``$SEPGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/sepgen`` or ``~/.cache/sepgen``."""
     import os
     from pathlib import Path
 
     d = os.environ.get("SEPGEN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sepgen"
-    return Path(d) / "machine_peaks.json"
+    return Path(d)
+
+
+def _cache_file():
+    return cache_dir() / "machine_peaks.json"
 
 
 def _best_seen(name: str, measured: float | None) -> float | None:
