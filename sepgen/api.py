@@ -107,6 +107,8 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
     op = _build_plan(spec, plan, tgt, trials, log, seed, progress, opts)
     if trials > 0 and candidates:
         op = _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress, opts)
+    elif candidates:
+        op = _keep_lossy_only_if_faster(op, candidates, tgt, log, seed, opts)
     for n in op.notes:
         warnings.warn(n, stacklevel=2)
     return op
@@ -162,6 +164,29 @@ def _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress,
     if progress:
         print(f"  {note}", file=sys.stderr, flush=True)
     return best
+
+
+def _keep_lossy_only_if_faster(op, candidates, tgt, log, seed, opts=None):
+    """Without tuning, a lossy plan (error above the exact threshold) is kept only when it measures faster
+    than the best exact plan, both built as they are (replayed or at the templates' defaults): the cost
+    model prices tuned kernels, and an untuned factorized chain can be the slower (``sepgen tradeoff``:
+    rank-r separable layers at tolerance 0.45 took 2x direct's time)."""
+    from .analysis import exact_rtol
+
+    limit = exact_rtol(op.spec.dtype)
+    exact = [c for c in candidates if c.accepted and c.error <= limit]
+    if not tgt.is_native or op.plan.error <= limit or not exact:
+        return op
+    best = min(exact, key=lambda c: c.predicted_us)
+    eplan = best.plan.with_activation(op.plan.activation) if op.plan.activation else best.plan
+    eop = _build_plan(op.spec, eplan, tgt, 0, log, seed, False, opts)
+    lossy_us, exact_us = op.benchmark(reps=20), eop.benchmark(reps=20)
+    kept = op if lossy_us < exact_us else eop
+    note = (f"lossy plan {' -> '.join(op.plan.kinds)} (error {op.plan.error:.3g}) measured {lossy_us:.1f} us, "
+            f"exact {' -> '.join(eplan.kinds)} {exact_us:.1f} us: kept the "
+            f"{'lossy' if kept is op else 'exact'} one")
+    kept.plan = kept.plan.with_(log=(*kept.plan.log, note))
+    return kept
 
 
 def load(path):

@@ -145,8 +145,13 @@ def test_analyze_lossy_report_explains_rejections():
     A, B = RNG.standard_normal((8, 3)), RNG.standard_normal((8, 3))
     w = np.einsum("ih,ow->oihw", A, B)
     w = w + 0.01 * np.linalg.norm(w) / np.sqrt(w.size) * RNG.standard_normal(w.shape)
-    exact = analyze(w, input_shape=(1, 8, 16, 16))
+    exact = analyze(w, input_shape=(1, 8, 64, 64))
     assert exact.chosen.kinds == ("direct",)
-    lossy = analyze(w, input_shape=(1, 8, 16, 16), tolerance=0.1)
+    lossy = analyze(w, input_shape=(1, 8, 64, 64), tolerance=0.1)
     assert lossy.chosen.kinds == ("separable",) and 0 < lossy.chosen.error <= 0.1
     assert "within tolerance" in lossy.format()
+    # on a 16x16 input the per-call overhead dominates: the split would be predicted only 1.2x faster,
+    # not worth its error, so the exact direct plan stays (and the report says why)
+    small = analyze(w, input_shape=(1, 8, 16, 16), tolerance=0.1)
+    assert small.chosen.kinds == ("direct",)
+    assert "a lossy plan must be 1.5x faster" in small.format()

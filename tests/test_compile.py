@@ -658,3 +658,33 @@ def test_plan_is_printable_and_mentions_flops():
     assert repr(op.plan) and repr(op)
     assert op.flops == op.plan.flops() > 0
     assert tuple(op.plan.spec.input_shape) == (2, 4, 10, 9)
+
+
+@pytest.mark.parametrize("lossy_us,exact_us,kept", [(100.0, 50.0, "direct"), (20.0, 50.0, "separable")])
+def test_lossy_plan_without_tuning_is_kept_only_if_measured_faster(monkeypatch, lossy_us, exact_us, kept):
+    """With trials=0 the cost model alone picks a lossy plan; it is then measured against the best exact plan
+    (both built as they are) and kept only when faster: accuracy is not traded for nothing."""
+    from sepgen.runtime import CompiledConv
+
+    rng = np.random.default_rng(5)
+    A, B = rng.standard_normal((8, 3)), rng.standard_normal((8, 3))
+    w = np.einsum("ih,ow->oihw", A, B)
+    w = (w + 0.01 * np.linalg.norm(w) / np.sqrt(w.size) * rng.standard_normal(w.shape)).astype(np.float32)
+    timed = []
+
+    def fake_benchmark(self, x=None, reps=50, warmup=5):
+        us = exact_us if self.plan.kinds == ("direct",) else lossy_us
+        timed.append((self.plan.kinds, us))
+        return us
+
+    monkeypatch.setattr(CompiledConv, "benchmark", fake_benchmark)
+    op = sepgen.compile_conv(w, (1, 8, 64, 64), padding=1, tolerance=0.1)
+    assert sorted(k for k, _ in timed) == [("direct",), ("separable",)]
+    assert op.plan.kinds == (kept,) and "measured" in op.plan.log[-1] and "kept the" in op.plan.log[-1]
+    x = torch.randn(1, 8, 64, 64)
+    ref = F.conv2d(x, torch.from_numpy(w), padding=1)
+    err = rel_err(op(x), ref)
+    assert (err <= 1e-5) if kept == "direct" else (0 < err <= 0.2)
+    # an exact choice is not second-guessed: nothing is measured
+    timed.clear()
+    assert sepgen.compile_conv(w, (1, 8, 64, 64), padding=1).plan.kinds == ("direct",) and timed == []
