@@ -21,12 +21,14 @@ A convolution part that reads one input channel per output (``in_channels / grou
 single-channel "direct" conv) runs the depthwise loop nest, so it is priced at the depthwise rate
 whatever its class.  That loop nest unrolls its taps: past :data:`UNROLLED_TAPS` taps its rate falls
 in proportion (measured untuned on 1 channel: 15x15 38 GFLOP/s, 31x31 7.7, a 255-tap 1-D kernel 20.5).
-An FFT stage (``torch.fft``, three transforms per call) costs a fixed ``fft_overhead_us`` (a
-16384-point or 256x256 FFT convolution took 510-540 us, a 65536-point one 1560) plus its FLOPs at
-``fft_gflops``.  With these, the measured winner is chosen in all of: 255 taps on 16384 points (direct
-402 us, FFT 514), 31x31 on 256x256 (FFT 543, direct 12.7 ms), 15x15 (FFT 522, direct 698), 101 taps
-on 65536 (direct 418, FFT 1559), and the separable over the spatial x spectral plan of the
-hyperspectral and 3-D Gaussian workloads (290 vs 586 us, 852 vs 17993 us).  The earlier defaults
+An FFT stage (``torch.fft``: the input's and output's transforms per call, the weight's spectrum
+computed once) costs a fixed ``fft_overhead_us`` plus its FLOPs at ``fft_gflops`` (a 16384-point or
+256x256 FFT convolution took 250-273 us, a 65536-point one 732, 8->8 channels on 4096 points 174).
+With these, the measured winner (untuned direct kernels) is chosen in: 255 taps on 16384 points (FFT
+251 us, direct 399), 1023 taps (FFT 250, direct 8.1 ms), 31x31 on 256x256 (FFT 271, direct 6.6 ms),
+15x15 (FFT 273, direct 350), 101 taps on 65536 (direct 416, FFT 732), and the separable over the
+spatial x spectral plan of the hyperspectral and 3-D Gaussian workloads (290 vs 586 us, 852 vs 17993
+us); not for 8->8 channels x 31 taps on 4096 points (direct chosen: 526 us untuned, FFT 174).  The earlier defaults
 (direct 40, depthwise 15, pointwise 60, bandwidth 29) predicted 4-13x too slow, unevenly by kind, and
 picked the 2x slower spatial x spectral plan for the hyperspectral workload.
 
@@ -66,7 +68,7 @@ class CostModel:
     pointwise_gflops: float = 190.0
     spatial_spectral_gflops: float = 18.0
     fft_gflops: float = 20.0
-    fft_overhead_us: float = 400.0
+    fft_overhead_us: float = 200.0
     bandwidth_gbs: float = 80.0
     overhead_us: float = 3.0
     #: measured plan times: ((plan_key, microseconds), ...), consulted before any prediction

@@ -299,7 +299,9 @@ class FFTConv(ConvStage):
         size = math.prod(self.fft_shape())
         logn = max(1.0, math.log2(size))
         n = g.in_shape[0]
-        transforms = n * (g.in_channels + g.out_channels) + g.out_channels * (g.in_channels // g.groups)
+        # per call: the input's and the output's transforms (the weight's spectrum is computed once, when
+        # the op first runs: sepgen.runtime.weight_spectrum)
+        transforms = n * (g.in_channels + g.out_channels)
         # real FFTs cost ~2.5 N log2 N flops; the spectral product is a complex MAC per (o, i, freq)
         fft = 2.5 * size * logn * transforms
         prod = 8 * n * g.out_channels * (g.in_channels // g.groups) * (size // 2 + 1)

@@ -688,3 +688,30 @@ def test_lossy_plan_without_tuning_is_kept_only_if_measured_faster(monkeypatch, 
     # an exact choice is not second-guessed: nothing is measured
     timed.clear()
     assert sepgen.compile_conv(w, (1, 8, 64, 64), padding=1).plan.kinds == ("direct",) and timed == []
+
+
+def test_fft_stage_computes_the_weight_spectrum_once(monkeypatch):
+    """The weight's spectrum is computed on the first call and reused; new parameters (set_params) or an
+    in-place change of the weight tensor recompute it, and every call matches F.conv1d."""
+    import sepgen.runtime as R
+    from sepgen.passes import choose_plan
+
+    g = _gen(21)
+    w = torch.randn(2, 2, 255, generator=g)
+    op = sepgen.compile_conv(w, (1, 2, 4096))
+    if op.plan.kinds != ("fft",):
+        fft = next(c.plan for c in choose_plan(op.spec, w.double().numpy())[1] if c.plan.kinds == ("fft",))
+        op = sepgen.compile_conv(w, (1, 2, 4096), plan=fft)
+    real = R.weight_spectrum
+    made = []
+    monkeypatch.setattr(R, "weight_spectrum", lambda *a: made.append(1) or real(*a))
+    x = torch.randn(1, 2, 4096, generator=g)
+    for _ in range(3):
+        assert rel_err(op(x), F.conv1d(x, w)) <= 1e-5
+    assert len(made) == 1
+    w2 = torch.randn_like(w)
+    op.set_params({"w": w2})
+    assert rel_err(op(x), F.conv1d(x, w2)) <= 1e-5 and len(made) == 2
+    doubled = 2 * w2
+    op._params["w"].mul_(2)                     # the same tensor (maybe w2 itself), changed in place
+    assert rel_err(op(x), F.conv1d(x, doubled)) <= 1e-5 and len(made) == 3
