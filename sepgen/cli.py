@@ -17,8 +17,8 @@ import argparse
 import math
 import os
 import sys
-import warnings
 import tempfile
+import warnings
 from pathlib import Path
 
 from .errors import SepgenError, SpecError, WeightError
@@ -281,6 +281,7 @@ def _torch_eager_fn(op, w, b):
 
 def cmd_analyze(args) -> int:
     from .analysis import analyze
+    from .api import _dtype_of, as_weight_array
 
     w = resolve_weight(args.weight)
     kw = {}
@@ -294,9 +295,7 @@ def cmd_analyze(args) -> int:
         kw["padding"] = args.padding
     if args.groups is not None:
         kw["groups"] = args.groups
-    # as compile does: --dtype, else float16 for a float16 weight, else float32
-    kw["dtype"] = args.dtype or ("float16" if str(getattr(w, "dtype", "")) in ("float16", "torch.float16")
-                                 else "float32")
+    kw["dtype"] = _dtype_of(as_weight_array(w), args.dtype)     # as compile_conv chooses it
     report = analyze(w, tolerance=args.tolerance, **kw)
     print(report.format())
     return 0
@@ -584,12 +583,12 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("action", choices=["list", "show", "verify", "distill", "rerank"],
                     help="rerank: re-time each log's best records here at several caller stack depths and "
                          "make replay use the fastest on average (this machine's target only)")
-    lg.add_argument("path", nargs="?", help="a log root, a target-key directory or one workload's log (default tuning_logs/); "
-                         "a path that holds no logs is an error (exit 2)")
-    lg.add_argument("--keep", type=positive_int, default=1, help="distill: records kept per workload (default 1; the "
-                                                          "record replay uses is kept as well)")
-    lg.add_argument("--top", type=positive_int, default=RERANK_TOP, help="rerank: how many of the fastest records to "
-                                                                 f"re-time (default {RERANK_TOP})")
+    lg.add_argument("path", nargs="?", help="a log root, a target-key directory or one workload's log "
+                                            "(default tuning_logs/); a path that holds no logs is an error (exit 2)")
+    lg.add_argument("--keep", type=positive_int, default=1,
+                    help="distill: records kept per workload (default 1; the record replay uses is kept as well)")
+    lg.add_argument("--top", type=positive_int, default=RERANK_TOP,
+                    help=f"rerank: how many of the fastest records to re-time (default {RERANK_TOP})")
     lg.set_defaults(fn=cmd_logs)
 
     b = sub.add_parser("bench", help="benchmarks against the peers a user would pick")

@@ -65,28 +65,28 @@ def _aligned(t):
 
 
 def _fft_geometry(geom, w):
-    """(padding for F.pad, the FFT dims, the dilated weight's spatial size) of ``geom``."""
+    """Of ``geom`` (and ``w``'s kernel size): the padding for F.pad, the FFT dims, the transform size (the
+    padded input: a valid cross-correlation of an input of size S needs no more) and the dilated kernel size."""
     pads = []
     for lo, hi in reversed(geom.padding):
         pads += [lo, hi]
+    size = [s + lo + hi for s, (lo, hi) in zip(geom.in_shape[2:], geom.padding)]
     kd = [d * (kk - 1) + 1 for kk, d in zip(w.shape[2:], geom.dilation)]
-    return pads, tuple(range(-geom.ndim, 0)), kd
+    return pads, tuple(range(-geom.ndim, 0)), size, kd
 
 
 def weight_spectrum(w, geom, dtype):
-    """The real FFT of ``w`` flipped and dilated, at the FFT size :func:`fft_conv` uses for ``geom``: it
-    depends on the weight only, so a compiled op computes it once (for a 1-channel 255-tap kernel on 16384
-    points it was a third of each call, for 8->8 channels 64 of the 80 transforms)."""
+    """The real FFT of ``w`` flipped and dilated, at the transform size :func:`fft_conv` uses for ``geom``:
+    it depends on the weight only, so a compiled op computes it once (for a 1-channel 255-tap kernel on
+    16384 points it was a third of each call, for 8->8 channels 64 of the 80 transforms)."""
     import torch
 
+    _, dims, size, kd = _fft_geometry(geom, w)
     wf = w.to(torch.float64 if dtype == torch.float64 else torch.float32)
     if any(d != 1 for d in geom.dilation):
-        _, _, kd = _fft_geometry(geom, wf)
         wd = wf.new_zeros((wf.shape[0], wf.shape[1], *kd))
         wd[(slice(None), slice(None), *[slice(None, None, d) for d in geom.dilation])] = wf
         wf = wd
-    size = [s + lo + hi for s, (lo, hi) in zip(geom.in_shape[2:], geom.padding)]
-    dims = tuple(range(-geom.ndim, 0))
     return torch.fft.rfftn(torch.flip(wf, dims=dims), s=size, dim=dims)
 
 
@@ -99,10 +99,9 @@ def fft_conv(x, w, b, geom, spectrum=None):
     nd = geom.ndim
     dtype = x.dtype
     xf = x.to(torch.float64) if dtype == torch.float64 else x.float()
-    pads, dims, kd = _fft_geometry(geom, w)
+    pads, dims, size, kd = _fft_geometry(geom, w)
     if any(pads):
         xf = F.pad(xf, pads)
-    size = list(xf.shape[2:])  # valid cross-correlation of x (size S) with w (size K) needs FFT size >= S
     X = torch.fft.rfftn(xf, s=size, dim=dims)
     Wt = spectrum if spectrum is not None else weight_spectrum(w, geom, dtype)
     g = geom.groups
@@ -149,6 +148,7 @@ class CompiledConv:
             self._params = {k: v.to("cuda") for k, v in self._params.items()}
         # --- end CUDA issue ---
         self._calls = []
+        self._spectra = {}      # FFT stage index -> (weight key, its spectrum, the weight): see _spectrum
         # --- ARM issue: an op compiled for a foreign CPU (sepgen.cross) is saved, never called here ---
         from .cross import is_foreign
 
@@ -175,11 +175,10 @@ class CompiledConv:
     def _spectrum(self, i: int, w, geom, dtype):
         """Stage ``i``'s weight spectrum, kept while ``w`` is the same tensor, unmodified (its version)."""
         key = (id(w), w._version, w.data_ptr(), dtype)
-        cache = self.__dict__.setdefault("_spectra", {})
-        hit = cache.get(i)
+        hit = self._spectra.get(i)
         if hit is None or hit[0] != key:
             hit = (key, weight_spectrum(w, geom, dtype), w)     # holding w keeps its id from being reused
-            cache[i] = hit
+            self._spectra[i] = hit
         return hit[1]
 
     def set_params(self, params) -> None:
