@@ -22,10 +22,10 @@ $(VENV)/.installed: pyproject.toml Makefile
 
 setup: $(VENV)/.installed
 
-# --- ARM issue: the aarch64 cross toolchain and QEMU that tests/test_arm.py runs kernels with ---
+# the aarch64 cross toolchain and QEMU that tests/test_arm.py runs kernels with
 # Installed only when missing (apt-get; sudo only when not root).  SKIP_SYSTEM_DEPS=1 skips this step
 # (the aarch64 tests then skip, saying why).
-# Then the guest of the emulated aarch64 RPC server (tests/test_qemu_rpc.py, sepgen.qemu_rpc): an arm64
+# Then the guest of the emulated aarch64 RPC server (tests/test_qemu_rpc.py, sepgen.tuning.qemu_rpc): an arm64
 # Python 3.11 from Debian's .debs (apt-get download with a private apt configuration; the machine's apt
 # setup is not touched) and the aarch64 TVM runtime wheels, ~110 MB downloaded once into
 # ~/.cache/sepgen/ (or $SEPGEN_QEMU_GUEST).  If that fails (no network), the emulated-RPC tests skip.
@@ -46,11 +46,10 @@ system-deps: setup
 	       "yourself (tests/test_arm.py skips without them)"; \
 	fi
 	@if [ -z "$(SKIP_SYSTEM_DEPS)" ] && command -v qemu-aarch64-static >/dev/null && command -v apt-get >/dev/null; then \
-	  $(BIN)/python -m sepgen.qemu_rpc setup || \
+	  $(BIN)/python -m sepgen.cli.qemu_rpc setup || \
 	    echo "system-deps: could not prepare the aarch64 guest of the emulated RPC server;" \
-	         "tests/test_qemu_rpc.py will skip (retry: $(BIN)/python -m sepgen.qemu_rpc setup)"; \
+	         "tests/test_qemu_rpc.py will skip (retry: $(BIN)/python -m sepgen.cli.qemu_rpc setup)"; \
 	fi
-# --- end ARM issue ---
 
 # tunes afresh into out/demo_logs (the committed tuning_logs/ would make it a replay)
 demo: setup system-deps

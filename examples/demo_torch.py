@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 import sepgen
-from sepgen.workloads import WORKLOADS
+from sepgen.ir.workloads import WORKLOADS
 
 path = sys.argv[1] if len(sys.argv) > 1 else "out/demo"
 op = sepgen.load(path)          # checks sha256, schema and architecture before loading

@@ -14,21 +14,7 @@ from typing import Callable
 
 from .context import TemplateContext
 from .knobs import Knobs
-
-Template = Callable[["object", TemplateContext], None]
-
-_REGISTRY: dict[tuple[str, str], Template] = {}
-
-
-def register(kind: str, family: str):
-    """Decorator: register ``fn`` as the template for stage ``kind`` on target ``family``."""
-    def deco(fn: Template) -> Template:
-        key = (kind, family)
-        if key in _REGISTRY:
-            raise RuntimeError(f"two schedule templates for {key}")
-        _REGISTRY[key] = fn
-        return fn
-    return deco
+from .registry import _REGISTRY, Template, register
 
 
 def get_template(kind: str, family: str) -> Template:

@@ -32,14 +32,13 @@ import tvm  # noqa: E402
 from tvm.s_tir import TensorIntrin  # noqa: E402
 from tvm.script import tirx as T  # noqa: E402
 
-from sepgen.build import schedule_stage  # noqa: E402
-from sepgen.ir import ConvSpec  # noqa: E402
-from sepgen.logs import LogDir, default_log_root  # noqa: E402
-from sepgen.lowering import lower_stage  # noqa: E402
-from sepgen.passes import choose_plan  # noqa: E402
-from sepgen.targets import get_target  # noqa: E402
-from sepgen.tune import make_replay  # noqa: E402
-
+from sepgen.codegen.build import schedule_stage
+from sepgen.codegen.lowering import lower_stage
+from sepgen.ir.spec import ConvSpec
+from sepgen.passes.pipeline import choose_plan
+from sepgen.targets.registry import get_target
+from sepgen.tuning.logs import LogDir, default_log_root
+from sepgen.tuning.replay import make_replay
 
 #: instructions that build a shifted vector in registers (what the intrinsic's shuffles become)
 PERMUTES = ("vpermt2ps", "vpermt2pd", "valignd", "vpalignr", "vshufpd", "vshuff64x2", "vperm2f128")

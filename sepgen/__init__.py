@@ -1,9 +1,11 @@
 """sepgen: a compiler and auto-tuner for separable, depthwise and factorized convolutions on TVM.
 
-Pipeline (one module or package each)::
+One subpackage per pipeline step, each importing only the ones before it::
 
-    ir (ConvSpec) -> passes (rank analysis, rewrites, cost model) -> lowering (TE)
-      -> schedules/ (templates) -> tune (MetaSchedule + XGBoost, logs) -> artifact -> runtime (torch)
+    ir -> analysis -> passes -> targets -> schedules/ (templates, top level) -> codegen
+      -> runtime -> tuning -> driver -> graph -> frontend -> bench -> cli
+
+This module is the facade: the names below load their subpackage on first use.
 """
 import os as _os
 
@@ -15,38 +17,38 @@ if "TVM_NUM_THREADS" not in _os.environ:
     except AttributeError:  # macOS
         _os.environ["TVM_NUM_THREADS"] = str(max(1, _os.cpu_count() or 1))
 
-from .errors import (ArtifactError, BuildError, LogError, PlanError, SepgenError, SpecError, TargetError,
-                     TensorError, WeightError)
-from .ir import ConvSpec
+from .errors import (ArtifactError, BuildError, LogError, PlanError, SepgenError, SpecError, TargetError, TensorError,
+                     WeightError)
+from .ir.spec import ConvSpec
 from .version import __version__
 
 
 def compile_conv(*args, **kwargs):
-    from .api import compile_conv as _c
+    from .driver.compile import compile_conv as _c
 
     return _c(*args, **kwargs)
 
 
-compile_conv.__doc__ = "See sepgen.api.compile_conv."
+compile_conv.__doc__ = "See sepgen.driver.compile.compile_conv."
 
 
 def load(path):
     """Load an artifact directory (checks sha256, schema and architecture first)."""
-    from .api import load as _l
+    from .driver.compile import load as _l
 
     return _l(path)
 
 
 def optimize(model, example_inputs, **kwargs):
-    """Optimize every convolution of a PyTorch model: see sepgen.modelopt.optimize."""
-    from .modelopt import optimize as _o
+    """Optimize every convolution of a PyTorch model: see sepgen.frontend.optimize.optimize."""
+    from .frontend.optimize import optimize as _o
 
     return _o(model, example_inputs, **kwargs)
 
 
 def analyze(*args, **kwargs):
-    """Rank analysis of a weight: see sepgen.analysis.analyze."""
-    from .analysis import analyze as _a
+    """Rank analysis of a weight: see sepgen.passes.report.analyze."""
+    from .passes.report import analyze as _a
 
     return _a(*args, **kwargs)
 

@@ -3,12 +3,13 @@ import numpy as np
 import pytest
 import torch
 
-from sepgen.analysis import (EXACT_RTOL, EXACT_RTOLS, AnalysisReport, analyze, cp_decompose, dw_pw_structure,
-                             error_curve, exact_rtol, jaderberg_matrices, jaderberg_structure, rank1_test_3d,
-                             slice_ranks_2d, spatial_spectral_structure, svd_rank)
+from sepgen.analysis.rank import (cp_decompose, dw_pw_structure, error_curve, jaderberg_matrices, jaderberg_structure,
+                                  rank1_test_3d, slice_ranks_2d, spatial_spectral_structure, svd_rank)
+from sepgen.analysis.weights import EXACT_RTOL, EXACT_RTOLS, exact_rtol
 from sepgen.errors import SpecError, WeightError
-from sepgen.filters import named_filter
-from sepgen.stages import SeparableConv
+from sepgen.ir.filters import named_filter
+from sepgen.ir.stages import SeparableConv
+from sepgen.passes.report import AnalysisReport, analyze
 
 RNG = np.random.default_rng(7)
 

@@ -3,11 +3,11 @@
 Every CPU stage kind and every named workload, at its real shape (under
 qemu-aarch64-static the whole table runs in seconds, so nothing is reduced), is
 built for an aarch64 preset (NEON, parallel loops split over the preset's 4
-cores), run by the static C runner (sepgen/_qemu/runner.c) under
+cores), run by the static C runner (sepgen/targets/qemu/runner.c) under
 qemu-aarch64-static, and compared on this machine with ``F.conv*`` and
 ``run_plan_torch`` on the same inputs.  Committed tuning logs under
 ``tuning_logs/aarch64-*/`` are replayed and checked the same way (those measured
-on the emulated RPC server, sepgen.qemu_rpc, must say so in their meta.json).
+on the emulated RPC server, sepgen.tuning.qemu_rpc, must say so in their meta.json).
 
 Emulated runs check correctness only: nothing here measures time (emulated
 timings say nothing about ARM performance).  Tests that run code under QEMU skip
@@ -28,18 +28,24 @@ import torch
 import torch.nn.functional as F
 
 import sepgen
-from sepgen import _qemu, arm, cli
-from sepgen.build import build_module, schedule_plan, schedule_stage
-from sepgen.cross import elf_machine
+from sepgen import cli
+from sepgen.codegen.build import build_module, schedule_plan, schedule_stage
+from sepgen.driver.qemu import run_stage_under_qemu
 from sepgen.errors import ArtifactError, TargetError, TensorError
-from sepgen.ir import ConvSpec
-from sepgen.logs import META_FILE, RECORD_FILE, LogDir, default_log_root, stage_workload
-from sepgen.reference import run_plan_torch, run_stage_torch
-from sepgen.runtime import CompiledConv
-from sepgen.stages import (AxisPass, DepthwiseConv, DirectConv, FFTConv, FusedDwPw, Geometry, Plan, PointwiseConv,
-                           SeparableConv, SpatialSpectral, stage_from_dict)
-from sepgen.targets import TargetPreset, get_target, preset_names
-from sepgen.workloads import WORKLOADS
+from sepgen.ir.serialize import stage_from_dict
+from sepgen.ir.spec import ConvSpec
+from sepgen.ir.stages import (AxisPass, DepthwiseConv, DirectConv, FFTConv, FusedDwPw, Geometry, Plan, PointwiseConv,
+                              SeparableConv, SpatialSpectral)
+from sepgen.ir.workloads import WORKLOADS
+from sepgen.runtime import qemu as arm
+from sepgen.runtime.compiled import CompiledConv
+from sepgen.runtime.reference import run_plan_torch, run_stage_torch
+from sepgen.targets import qemu as _qemu
+from sepgen.targets.arm import ARM_PRESETS, preset
+from sepgen.targets.cross import elf_machine
+from sepgen.targets.registry import TargetPreset, get_target, preset_names
+from sepgen.tuning.logs import LogDir, default_log_root
+from sepgen.tuning.records import META_FILE, RECORD_FILE, stage_workload
 
 QEMU_WHY = _qemu.unavailable_reason()
 needs_qemu = pytest.mark.skipif(bool(QEMU_WHY), reason=f"emulated aarch64 runs need tools: {QEMU_WHY}")
@@ -113,10 +119,10 @@ def test_arm_presets_are_registered_with_distinct_keys():
     assert len(keys) == len(ARM_NAMES), keys
     others = {get_target(n).key() for n in names if n not in ARM_NAMES}
     assert not set(keys) & others
-    big = arm.preset("neoverse-n1", num_cores=16)
+    big = preset("neoverse-n1", num_cores=16)
     assert big.key() == "aarch64-neoverse-n1-16c-neon" and big.key() not in keys
     with pytest.raises(TargetError):
-        arm.preset("cortex-m4")
+        preset("cortex-m4")
 
 
 def test_cli_lists_the_arm_presets(capsys):
@@ -133,7 +139,7 @@ def test_op_for_arm_refuses_to_run_here():
     w = torch.randn(8, 1, 3, 3)
     op = sepgen.compile_conv(w, (1, 8, 12, 12), padding=1, groups=8, target=A72)
     assert "cortex-a72" in repr(op)
-    msg = f"compiled for {A72} (aarch64); run it there or under QEMU via sepgen.arm.run_under_qemu"
+    msg = f"compiled for {A72} (aarch64); run it there or under QEMU via sepgen.runtime.qemu.run_under_qemu"
     with pytest.raises(TargetError, match=r"compiled for cortex-a72 \(aarch64\); run it there or under QEMU"):
         op(torch.randn(1, 8, 12, 12))
     with pytest.raises(TargetError) as e:
@@ -177,7 +183,7 @@ def test_apple_m1_builds_the_object_and_says_how_to_get_the_dylib(tmp_path, caps
     with pytest.raises(TargetError, match="natively on the Mac"):
         op.save(tmp_path / "m1")
     assert not (tmp_path / "m1").exists()
-    obj = sepgen.cross.write_object(op, tmp_path / "k.o")
+    obj = sepgen.targets.cross.write_object(op, tmp_path / "k.o")
     assert elf_machine(obj) == "macho-arm64"
     rc = cli.main(["compile", "mobilenet_v1_dw_6", "--target", "apple-m1", "--out", str(tmp_path / "cli"),
                    "--log-dir", str(tmp_path / "logs")])
@@ -285,7 +291,7 @@ def test_stage_kind_under_qemu(label, dtype):
     st = STAGES[label]
     inputs = _inputs(st, dtype, seed=len(label))
     params = {k: v for k, v in inputs.items() if k != "x"}
-    y, stats = arm.run_stage_under_qemu(st, inputs["x"], params, target=A72, return_stats=True)
+    y, stats = run_stage_under_qemu(st, inputs["x"], params, target=A72, return_stats=True)
     assert y.shape == st.out_shape and y.dtype == np.dtype(dtype)
     assert rel_err(y, _stage_reference(st, inputs)) <= (1e-2 if dtype == "float16" else 1e-4)
     assert stats[0].calls == 1 and stats[0].launches >= 1
@@ -341,10 +347,10 @@ def test_emulated_failures_are_clear_errors(tmp_path):
 # ---- tuning logs for aarch64 -----------------------------------------------------------------------
 
 def _arm_target_for_key(key: str, meta: dict) -> TargetPreset:
-    for n in arm.ARM_PRESETS:
+    for n in ARM_PRESETS:
         if get_target(n).key() == key:
             return get_target(n)
-    t = meta["target"]   # e.g. arm.preset("neoverse-n1", num_cores=16): rebuilt from the log's own record
+    t = meta["target"]   # e.g. preset("neoverse-n1", num_cores=16): rebuilt from the log's own record
     return TargetPreset(t["name"], t["family"], t["arch"], mcpu=t.get("mcpu", ""), mtriple=t.get("mtriple", ""),
                         mattr=tuple(t.get("mattr", ())), num_cores=int(t["num_cores"]),
                         vector_bits=int(t.get("vector_bits", 128)))
@@ -360,7 +366,7 @@ def check_arm_log(d: Path) -> None:
     assert target.key() == d.parent.name
     inputs = _inputs(st, dtype, seed=1)
     params = {k: v for k, v in inputs.items() if k != "x"}
-    y = arm.run_stage_under_qemu(st, inputs["x"], params, target=target, dtype=dtype, log_dir=d.parent.parent)
+    y = run_stage_under_qemu(st, inputs["x"], params, target=target, dtype=dtype, log_dir=d.parent.parent)
     assert rel_err(y, _stage_reference(st, inputs)) <= (1e-2 if dtype == "float16" else 1e-4)
 
 
@@ -381,8 +387,8 @@ def test_committed_aarch64_logs_replay_correctly_under_qemu(d):
 
 @pytest.mark.parametrize("d", _committed_arm_logs())
 def test_committed_aarch64_logs_say_where_they_were_measured(d):
-    """A log measured under emulation (sepgen.qemu_rpc) says so twice; none passes for ARM timings."""
-    from sepgen.remote import EMULATION_LABEL, is_emulated_meta
+    """A log measured under emulation (sepgen.tuning.qemu_rpc) says so twice; none passes for ARM timings."""
+    from sepgen.tuning.remote import EMULATION_LABEL, is_emulated_meta
 
     meta = json.loads((d / META_FILE).read_text())
     assert meta.get("measured_on"), "an aarch64 log must record where its times were measured"
@@ -409,4 +415,4 @@ def test_an_aarch64_log_replays_under_qemu(tmp_path):
     assert d.parent.name == "aarch64-cortex-a72-4c-neon"
     check_arm_log(d)
     with pytest.raises(TargetError, match="no usable tuning record"):
-        arm.run_stage_under_qemu(st, _inputs(st)["x"], {}, target="cortex-a53", log_dir=tmp_path)
+        run_stage_under_qemu(st, _inputs(st)["x"], {}, target="cortex-a53", log_dir=tmp_path)

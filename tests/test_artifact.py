@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import sepgen
-from sepgen import artifact as A
+from sepgen.runtime import artifact as A
 
 XS = (2, 4, 9, 10)
 
@@ -240,7 +240,7 @@ def test_same_architecture_without_the_instruction_set_refused(art, monkeypatch)
     """An artifact built for this CPU, loaded on one of the same architecture that lacks its vector
     extensions (a znver4 kernel on a Haswell: SIGILL at the first AVX-512 instruction), is refused
     before its module is loaded."""
-    import sepgen.targets as T
+    import sepgen.targets.registry as T
 
     host = T.get_target("host")
     if host.arch != "x86_64" or "avx512f" not in T.host_isa_features():

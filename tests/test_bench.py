@@ -2,7 +2,7 @@
 
 Nothing here asserts a timing: latencies only have to be positive finite numbers.
 The MetaSchedule peer's replay is checked on a hand-written one-record log (tuning
-it for real takes minutes; ``python -m sepgen.bench SUITE --tune-peers N`` does that).
+it for real takes minutes; ``sepgen bench SUITE --tune-peers N`` does that).
 """
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import math
 import numpy as np
 import pytest
 
-from sepgen import bench
+from sepgen.bench import suite as bench
+from sepgen.bench.metaschedule import direct_stage, peer_log_dir, write_peer_meta
+from sepgen.bench.peers import dw_pw_factors, rank1_factors
 from sepgen.errors import SpecError
-from sepgen.ir import ConvSpec
-from sepgen.workloads import WORKLOADS, Workload, _dwpw_weight, _gauss1d
+from sepgen.ir.spec import ConvSpec
+from sepgen.ir.workloads import WORKLOADS, Workload, _dwpw_weight, _gauss1d
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -106,16 +108,16 @@ def test_geomean_speedups_unit():
 def test_factorizations():
     rng = np.random.default_rng(0)
     g = _gauss1d(7, 1.5)
-    facs, err = bench.rank1_factors(np.einsum("i,j,k->ijk", g, g, -g))
+    facs, err = rank1_factors(np.einsum("i,j,k->ijk", g, g, -g))
     assert err < 1e-12 and len(facs) == 3
     recon = np.einsum("i,j,k->ijk", *facs)
     assert np.allclose(recon, np.einsum("i,j,k->ijk", g, g, -g))
-    assert bench.rank1_factors(rng.standard_normal((5, 5)))[1] > 0.1
+    assert rank1_factors(rng.standard_normal((5, 5)))[1] > 0.1
     w = _dwpw_weight(rng, 6, 5, (3, 3))
-    d, p, err = bench.dw_pw_factors(w)
+    d, p, err = dw_pw_factors(w)
     assert d.shape == (6, 1, 3, 3) and p.shape == (5, 6, 1, 1) and err < 1e-12
     assert np.allclose(p.reshape(5, 6, 1, 1) * d.reshape(1, 6, 3, 3), w)
-    assert bench.dw_pw_factors(rng.standard_normal((5, 6, 3, 3)))[2] > 0.1
+    assert dw_pw_factors(rng.standard_normal((5, 6, 3, 3)))[2] > 0.1
 
 
 def _wl(name, spec, make):
@@ -157,11 +159,11 @@ def _hand_written_peer_log(root, wl, target):
     import tvm
     from tvm.s_tir import meta_schedule as ms
 
-    from sepgen.logs import RECORD_FILE, WORKLOAD_FILE, stage_workload
+    from sepgen.tuning.records import RECORD_FILE, WORKLOAD_FILE, stage_workload
 
-    _, st = bench.direct_stage(wl)
+    _, st = direct_stage(wl)
     swl = stage_workload(st, wl.spec.dtype)
-    d = bench.peer_log_dir(root, target, wl.name)
+    d = peer_log_dir(root, target, wl.name)
     d.mkdir(parents=True)
     db = ms.database.JSONDatabase(path_workload=str(d / WORKLOAD_FILE), path_tuning_record=str(d / RECORD_FILE),
                                   allow_missing=True, module_equality="structural")
@@ -170,12 +172,12 @@ def _hand_written_peer_log(root, wl, target):
     wk = db.commit_workload(swl.mod)
     db.commit_tuning_record(ms.database.TuningRecord(sch.trace, wk, [1e-5], target.to_tvm(),
                                                      ms.arg_info.ArgInfo.from_prim_func(swl.mod["main"])))
-    bench.write_peer_meta(d, wl, swl, target, seed=0, trials_budget=1)
+    write_peer_meta(d, wl, swl, target, seed=0, trials_budget=1)
     return d
 
 
 def test_metaschedule_peer_replay(tmp_path):
-    from sepgen.targets import get_target
+    from sepgen.targets.registry import get_target
 
     host = get_target("host")
     wl = _wl("tiny_dw", ConvSpec.create((1, 8, 12, 12), (8, 1, 3, 3), padding=1, groups=8),
@@ -212,8 +214,8 @@ def test_peak_gflops_is_measured_and_falls_back(monkeypatch, tmp_path):
     replaced; without a C compiler and a cache it is the formula."""
     import json
 
-    from sepgen import roofline
-    from sepgen.targets import host_preset
+    from sepgen.targets.registry import host_preset
+    from sepgen.tuning import roofline
 
     monkeypatch.setenv("SEPGEN_CACHE_DIR", str(tmp_path))
     cache = tmp_path / "machine_peaks.json"
@@ -254,8 +256,8 @@ def test_bandwidth_best_seen_is_kept(monkeypatch, tmp_path):
     """A copy bandwidth lower than one measured earlier on the machine does not replace it."""
     import json
 
-    from sepgen import roofline
-    from sepgen.targets import host_preset
+    from sepgen.targets.registry import host_preset
+    from sepgen.tuning import roofline
 
     monkeypatch.setenv("SEPGEN_CACHE_DIR", str(tmp_path))
     key = host_preset().key()
@@ -284,9 +286,9 @@ def test_dw_valign_experiment_kernel_is_correct_and_uses_register_shuffles():
     import torch.nn.functional as F
     import tvm
 
-    from sepgen.lowering import lower_stage
-    from sepgen.passes import choose_plan
-    from sepgen.targets import get_target
+    from sepgen.codegen.lowering import lower_stage
+    from sepgen.passes.pipeline import choose_plan
+    from sepgen.targets.registry import get_target
 
     path = Path(__file__).resolve().parent.parent / "scripts" / "dw_valign_experiment.py"
     spec_ = importlib.util.spec_from_file_location("dw_valign_experiment", path)

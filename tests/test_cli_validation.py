@@ -8,11 +8,12 @@ import re
 import numpy as np
 import pytest
 import torch
+from test_errors import assert_not_tvm, one_line
 
 import sepgen
 from sepgen import cli
-from sepgen.cli import main
-from test_errors import assert_not_tvm, one_line
+from sepgen.cli import common, main
+from sepgen.cli.common import _label
 
 ERROR_LINE = re.compile(r"^sepgen( [\w-]+)?: error: \S")
 
@@ -153,13 +154,13 @@ def test_every_count_option_has_a_checked_type():
     for name, sub in parser._subparsers._group_actions[0].choices.items():
         for action in sub._actions:
             if action.dest in POSITIVE:
-                assert action.type is cli.positive_int, (name, action.dest)
+                assert action.type is common.positive_int, (name, action.dest)
             elif action.dest in NONNEG:
-                assert action.type is cli.nonneg_int, (name, action.dest)
+                assert action.type is common.nonneg_int, (name, action.dest)
             elif action.dest == "tolerance":
-                assert action.type is cli.tolerance_type, name
+                assert action.type is common.tolerance_type, name
             elif action.dest == "target":
-                assert action.type is cli._target, name
+                assert action.type is common._target, name
             elif action.type is int and action.dest != "seed":
                 raise AssertionError(f"{name} --{action.dest} takes any int; give it a checked type")
             seen.add(action.dest)
@@ -189,13 +190,13 @@ def test_other_counts(argv, capsys):
 
 
 def test_count_types():
-    assert cli.positive_int("3") == 3 and cli.nonneg_int("0") == 0
+    assert common.positive_int("3") == 3 and common.nonneg_int("0") == 0
     for bad in ("0", "-1", "x", "1.5"):
         with pytest.raises(argparse.ArgumentTypeError):
-            cli.positive_int(bad)
-    assert cli.nonneg_float("inf") == float("inf")
+            common.positive_int(bad)
+    assert common.nonneg_float("inf") == float("inf")
     with pytest.raises(argparse.ArgumentTypeError):
-        cli.nonneg_float("nan")
+        common.nonneg_float("nan")
 
 
 # ---- 6. tensors too large for 32-bit indexing --------------------------------------------------------
@@ -255,13 +256,13 @@ def test_unwritable_report(tmp_path, capsys):
 def test_os_errors_become_one_line(monkeypatch, capsys):
     def fail(args):
         raise PermissionError(13, "Permission denied", "/some/where")
-    monkeypatch.setattr(cli, "cmd_workloads", fail)
+    monkeypatch.setattr(cli.info, "cmd_workloads", fail)
     line = assert_usage_error(["workloads"], capsys, "/some/where", "Permission denied")
     assert line == "sepgen: error: cannot access /some/where: Permission denied"
 
     def bug(args):
         raise AttributeError("a programming error")
-    monkeypatch.setattr(cli, "cmd_workloads", bug)
+    monkeypatch.setattr(cli.info, "cmd_workloads", bug)
     with pytest.raises(AttributeError):
         main(["workloads"])
 
@@ -282,7 +283,7 @@ def test_directory_as_weight_file(tmp_path, capsys):
 
 
 def test_default_artifact_names_keep_the_filter_spec():
-    assert cli._label("gaussian:7:1.5") != cli._label("gaussian:7:1.25")
-    assert cli._label("gaussian:7:1.5") == "gaussian_7_1_5"
-    assert cli._label("some/dir/weights.v2.npy") == "weights.v2"
-    assert "/" not in cli._label("gabor:7:2:0.5")
+    assert _label("gaussian:7:1.5") != _label("gaussian:7:1.25")
+    assert _label("gaussian:7:1.5") == "gaussian_7_1_5"
+    assert _label("some/dir/weights.v2.npy") == "weights.v2"
+    assert "/" not in _label("gabor:7:2:0.5")

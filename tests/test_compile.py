@@ -27,9 +27,9 @@ def _run_template(stage, lowered, params, x, seed: int = 1, tune: bool = True, v
 
     import schedules
     from schedules.context import TemplateContext
-    from sepgen.build import ScheduledStage, build_module
-    from sepgen.runtime import _aligned
-    from sepgen.targets import get_target
+    from sepgen.codegen.build import ScheduledStage, build_module
+    from sepgen.runtime.memory import _aligned
+    from sepgen.targets.registry import get_target
 
     host = get_target("host")
     s = s_tir.Schedule(IRModule({"main": lowered.func}), seed=seed)
@@ -98,9 +98,9 @@ def test_direct_template_variants(xs, ws, kw):
     import numpy as np
 
     import schedules
-    from sepgen.api import make_spec
-    from sepgen.lowering import lower_stage
-    from sepgen.stages import direct_plan
+    from sepgen.codegen.lowering import lower_stage
+    from sepgen.driver.compile import make_spec
+    from sepgen.ir.stages import direct_plan
 
     g = _gen(sum(xs) + sum(ws))
     x = torch.randn(xs, generator=g)
@@ -146,9 +146,9 @@ def test_pointwise_over_padded_pixels(xs, cout, bias, act):
     import numpy as np
     from tvm.tirx import ForKind
 
-    from sepgen.build import schedule_stage
-    from sepgen.lowering import PIXEL_MULTIPLE, lower_stage, padded_pixels
-    from sepgen.targets import get_target
+    from sepgen.codegen.build import schedule_stage
+    from sepgen.codegen.lowering import PIXEL_MULTIPLE, lower_stage, padded_pixels
+    from sepgen.targets.registry import get_target
 
     g = _gen(sum(xs) + cout)
     x = torch.randn(xs, generator=g)
@@ -196,9 +196,9 @@ STRIDED = [
 
 @pytest.mark.parametrize("xs,ws,stride,pad,dil,groups", STRIDED, ids=[f"s{i}" for i in range(len(STRIDED))])
 def test_strided_conv_reads_deinterleaved_input(xs, ws, stride, pad, dil, groups):
-    from sepgen.ir import ConvSpec
-    from sepgen.lowering import lower_stage
-    from sepgen.stages import direct_plan
+    from sepgen.codegen.lowering import lower_stage
+    from sepgen.ir.spec import ConvSpec
+    from sepgen.ir.stages import direct_plan
 
     g = _gen(len(xs) * 7 + ws[-1])
     x, w = torch.randn(xs, generator=g), torch.randn(ws, generator=g)
@@ -281,8 +281,8 @@ def _schedule_variant(stage, variant: int, tune: bool = False, seed: int = 1):
 
     import schedules
     from schedules.context import TemplateContext
-    from sepgen.lowering import lower_stage
-    from sepgen.targets import get_target
+    from sepgen.codegen.lowering import lower_stage
+    from sepgen.targets.registry import get_target
 
     lowered = lower_stage(stage, "float32", "cpu")
     sch = s_tir.Schedule(IRModule({"main": lowered.func}), seed=seed)
@@ -317,10 +317,10 @@ def test_depthwise_direct_variant_reads_the_input_with_masked_loads(xs, kernel, 
     """Variant 2 (the default for a W stride of 1 or 2) inlines the padding: no padded tile, the border
     lanes read with masked loads; at its default knobs and at sampled ones it matches F.conv*."""
     import schedules
-    from sepgen.build import build_module, schedule_stage, ScheduledStage
-    from sepgen.runtime import _aligned
-    from sepgen.targets import get_target
-    from sepgen.tirpasses import MASKED_PAD_PRAGMA
+    from sepgen.codegen.build import ScheduledStage, build_module, schedule_stage
+    from sepgen.codegen.tirpasses import MASKED_PAD_PRAGMA
+    from sepgen.runtime.memory import _aligned
+    from sepgen.targets.registry import get_target
 
     g = _gen(sum(xs) + len(kernel))
     c = xs[1]
@@ -340,7 +340,10 @@ def test_depthwise_direct_variant_reads_the_input_with_masked_loads(xs, kernel, 
     assert rel_err(op(x), ref) <= 1e-5
     _, sch = schedule_stage(stage, "float32", get_target("host"))
     text = sch.mod.script()
-    assert "conv_pad" not in text and MASKED_PAD_PRAGMA in text, text
+    assert "conv_pad" not in text, text
+    # the vector loop is marked for masked loads unless it is one lane wide: a row with no vector-sized
+    # divisor where the row is wider than two vectors (17 columns on AVX2) runs serially, unmarked
+    assert MASKED_PAD_PRAGMA in text or "T.vectorized(1)" in text, text
     if get_target("host").vector_bits == 512:
         assert "{%k" in op.module.inspect_source("asm")     # AVX-512 masked loads
     host = get_target("host")
@@ -355,7 +358,7 @@ def test_depthwise_direct_variant_reads_the_input_with_masked_loads(xs, kernel, 
 
 def test_depthwise_w_stride_3_has_no_direct_variant():
     import schedules
-    from sepgen.targets import get_target
+    from sepgen.targets.registry import get_target
 
     w = torch.randn(8, 1, 3, 3)
     op = sepgen.compile_conv(w, (1, 8, 16, 16), stride=3, padding=1, groups=8)
@@ -396,9 +399,9 @@ def test_separable_register_blocked_passes(xs, kernel, stride, pad, dil, rank):
     """Default knobs and 12 random knob samples of the separable template all match F.conv*; the first pass
     is register-blocked (its taps unrolled inside an unrolled row block) and reads an input padded only
     along outer axes in place (no padded copy)."""
-    from sepgen.build import schedule_stage
-    from sepgen.lowering import lower_stage
-    from sepgen.targets import get_target
+    from sepgen.codegen.build import schedule_stage
+    from sepgen.codegen.lowering import lower_stage
+    from sepgen.targets.registry import get_target
 
     g = _gen(sum(xs) + rank)
     x = torch.randn(xs, generator=g)
@@ -580,7 +583,8 @@ def test_plain_call_takes_the_lean_path_and_the_rest_the_checked_one(monkeypatch
     costs ~2 us per call); everything else (other shapes, dtypes, layouts, offsets, grad, subclasses)
     still goes through it and gets its result or its error."""
     from sepgen.errors import TensorError
-    from sepgen.runtime import _ALIGN, CompiledConv
+    from sepgen.runtime.compiled import CompiledConv
+    from sepgen.runtime.memory import _ALIGN
 
     op, w, b, kw = _small_op(seed=12)
     assert op._fast is not None
@@ -664,7 +668,7 @@ def test_plan_is_printable_and_mentions_flops():
 def test_lossy_plan_without_tuning_is_kept_only_if_measured_faster(monkeypatch, lossy_us, exact_us, kept):
     """With trials=0 the cost model alone picks a lossy plan; it is then measured against the best exact plan
     (both built as they are) and kept only when faster: accuracy is not traded for nothing."""
-    from sepgen.runtime import CompiledConv
+    from sepgen.runtime.compiled import CompiledConv
 
     rng = np.random.default_rng(5)
     A, B = rng.standard_normal((8, 3)), rng.standard_normal((8, 3))
@@ -693,8 +697,8 @@ def test_lossy_plan_without_tuning_is_kept_only_if_measured_faster(monkeypatch, 
 def test_fft_stage_computes_the_weight_spectrum_once(monkeypatch):
     """The weight's spectrum is computed on the first call and reused; new parameters (set_params) or an
     in-place change of the weight tensor recompute it, and every call matches F.conv1d."""
-    import sepgen.runtime as R
-    from sepgen.passes import choose_plan
+    import sepgen.runtime.compiled as R
+    from sepgen.passes.pipeline import choose_plan
 
     g = _gen(21)
     w = torch.randn(2, 2, 255, generator=g)

@@ -10,7 +10,7 @@ tests needing one of them skip when it is missing):
   PTX to cubins, and the resources ptxas reports are within the limits;
 * numerics: the generated kernels of every template, on small odd shapes
   (strides, dilation, asymmetric padding, groups, 1-D, 3-D, float16), run in
-  :func:`sepgen.cuda.emulate` (a CPU emulation of the CUDA source) and match
+  :func:`sepgen.targets.cuda.emulator.emulate` (a CPU emulation of the CUDA source) and match
   ``F.conv*``; so do kernels sampled from the tuning space and replayed from
   their trace, as MetaSchedule does;
 * golden sources: the CUDA C of one representative stage per template equals
@@ -42,16 +42,22 @@ import numpy as np
 import pytest
 
 import sepgen
-from sepgen import cuda
+from sepgen.codegen.cuda import cuda_source, emulate_stage
 from sepgen.errors import ArtifactError, BuildError, TargetError
-from sepgen.stages import (AxisPass, ChainStage, DepthwiseConv, DirectConv, FFTConv, FusedDwPw, Geometry,
-                           PointwiseConv, SeparableConv, SpatialSpectral, STAGE_KINDS, stage_to_dict)
-from sepgen.targets import get_target, preset_names
+from sepgen.ir.serialize import stage_to_dict
+from sepgen.ir.stages import (STAGE_KINDS, AxisPass, ChainStage, DepthwiseConv, DirectConv, FFTConv, FusedDwPw,
+                              Geometry, PointwiseConv, SeparableConv, SpatialSpectral)
+from sepgen.targets.cuda import library as cuda
+from sepgen.targets.cuda.presets import gpu_available
+from sepgen.targets.cuda.resources import (KernelResources, check_resources, parse_ptxas, ptxas_resources,
+                                           require_resources)
+from sepgen.targets.cuda.toolkit import compile_offline, cuda_root, have_toolkit
+from sepgen.targets.registry import get_target, preset_names
 
 GOLDEN = Path(__file__).parent / "golden" / "cuda"
 ARCHS = {"cuda-sm80": "sm_80", "cuda-sm90": "sm_90"}
 
-needs_toolkit = pytest.mark.skipif(not cuda.have_toolkit(), reason="the CUDA toolkit (nvcc, ptxas) is not installed")
+needs_toolkit = pytest.mark.skipif(not have_toolkit(), reason="the CUDA toolkit (nvcc, ptxas) is not installed")
 needs_cxx = pytest.mark.skipif(shutil.which("g++") is None, reason="g++ is needed for the CPU emulation of kernels")
 
 
@@ -74,8 +80,8 @@ def G(in_shape, out_c, k, s=None, p=None, d=None, g=1):
 
 def _workload_stages() -> dict:
     """Every TVM stage of every workload's chosen plan, plus the parts of its chains as single stages."""
-    from sepgen.passes import choose_plan
-    from sepgen.workloads import WORKLOADS
+    from sepgen.ir.workloads import WORKLOADS
+    from sepgen.passes.pipeline import choose_plan
 
     out = {}
     seen = set()
@@ -175,7 +181,7 @@ def _reference(stage, inputs, device="cpu"):
     """The stage computed part by part with F.conv* (float64 on the CPU)."""
     import torch
 
-    from sepgen.reference import run_stage_torch
+    from sepgen.runtime.reference import run_stage_torch
 
     class _Params:
         params = {k: v.astype(np.float64) for k, v in inputs.items() if k != "x"}
@@ -204,7 +210,7 @@ def test_presets_registered_with_distinct_keys():
 
 
 def test_local_cuda_preset_needs_a_gpu():
-    if cuda.gpu_available():
+    if gpu_available():
         t = get_target("cuda")
         assert t.family == "cuda" and t.mcpu.startswith("sm_") and "cuda" in preset_names()
     else:
@@ -233,15 +239,15 @@ def test_every_stage_kind_has_a_cuda_template():
 
 def _ptx_and_resources(args):
     arch, src = args
-    ptx = cuda.compile_offline(src, arch, "ptx").decode()
-    return ptx, cuda.ptxas_resources(ptx, arch)   # ptxas assembles the PTX to a cubin
+    ptx = compile_offline(src, arch, "ptx").decode()
+    return ptx, ptxas_resources(ptx, arch)   # ptxas assembles the PTX to a cubin
 
 
 @needs_toolkit
 @pytest.mark.parametrize("label", list(WORKLOAD_STAGES))
 def test_workload_stage_builds_for_sm80_and_sm90(label):
     stage = WORKLOAD_STAGES[label]
-    srcs = {arch: cuda.cuda_source(stage, "float32", tgt) for tgt, arch in ARCHS.items()}
+    srcs = {arch: cuda_source(stage, "float32", tgt) for tgt, arch in ARCHS.items()}
     for src in srcs.values():
         assert "__global__" in src and "threadIdx.x" in src and "blockIdx.x" in src
     with ThreadPoolExecutor(2) as pool:
@@ -250,22 +256,22 @@ def test_workload_stage_builds_for_sm80_and_sm90(label):
         assert f".target {arch}" in ptx
         if stage.kind in ("depthwise", "fused_dwpw", "separable", "spatial_spectral", "direct", "pointwise"):
             assert ".shared" in ptx, f"{label}: no shared memory in the {arch} PTX"
-        assert cuda.check_resources(res, arch) == [], f"{label} on {arch}: {res}"
+        assert check_resources(res, arch) == [], f"{label} on {arch}: {res}"
         (r,) = res.values()
         assert r.max_threads is not None and r.max_threads <= 1024
 
 
 @needs_toolkit
 def test_compile_offline_cubin_fatbin_and_errors():
-    src = cuda.cuda_source(ODD["dw2d"], "float32", "cuda-sm90")
-    cubin = cuda.compile_offline(src, "sm_90", "cubin")
+    src = cuda_source(ODD["dw2d"], "float32", "cuda-sm90")
+    cubin = compile_offline(src, "sm_90", "cubin")
     assert cubin[:4] == b"\x7fELF"
-    fat = cuda.compile_offline(src, ["sm_80", "sm_90"], "fatbin")
+    fat = compile_offline(src, ["sm_80", "sm_90"], "fatbin")
     assert fat[:4] == bytes.fromhex("50ed55ba")
     with pytest.raises(BuildError, match=r"(?s)nvcc.*failed.*undefined_name"):
-        cuda.compile_offline('extern "C" __global__ void k(float* x) { x[0] = undefined_name; }', "sm_80", "ptx")
+        compile_offline('extern "C" __global__ void k(float* x) { x[0] = undefined_name; }', "sm_80", "ptx")
     with pytest.raises(ValueError):
-        cuda.compile_offline(src, "sm_80", "exe")
+        compile_offline(src, "sm_80", "exe")
 
 
 def test_ptxas_report_parsing_and_limits():
@@ -276,22 +282,22 @@ def test_ptxas_report_parsing_and_limits():
             8 bytes stack frame, 4 bytes spill stores, 4 bytes spill loads
         ptxas info    : Used 40 registers, used 1 barriers, 6612 bytes smem, 392 bytes cmem[0]
         """)
-    (r,) = cuda.parse_ptxas(report).values()
+    (r,) = parse_ptxas(report).values()
     assert (r.name, r.arch, r.registers, r.shared_bytes, r.spills, r.barriers) == ("main_kernel", "sm_80", 40, 6612, 8, 1)
-    assert any("spills" in p for p in cuda.check_resources({"k": r}))
-    assert cuda.check_resources({"k": r}, allow_spills=True) == []
-    big = cuda.KernelResources("big", "sm_90", registers=128, shared_bytes=64 * 1024, max_threads=1024)
-    problems = cuda.check_resources({"big": big})
+    assert any("spills" in p for p in check_resources({"k": r}))
+    assert check_resources({"k": r}, allow_spills=True) == []
+    big = KernelResources("big", "sm_90", registers=128, shared_bytes=64 * 1024, max_threads=1024)
+    problems = check_resources({"big": big})
     assert any("shared memory" in p for p in problems) and any("registers x" in p for p in problems)
-    assert not any("shared memory" in p for p in cuda.check_resources({"big": big}, dynamic_shared=True))
+    assert not any("shared memory" in p for p in check_resources({"big": big}, dynamic_shared=True))
     with pytest.raises(BuildError, match="exceeds the limits"):
-        cuda.require_resources({"big": big}, "sm_90")
+        require_resources({"big": big}, "sm_90")
 
 
 def test_toolkit_root_found():
-    if not cuda.have_toolkit():
+    if not have_toolkit():
         pytest.skip("the CUDA toolkit is not installed")
-    root = Path(cuda.cuda_root())
+    root = Path(cuda_root())
     assert (root / "include" / "cuda.h").exists() and (root / "bin" / "nvcc").exists()
 
 
@@ -302,7 +308,7 @@ def test_toolkit_root_found():
 def test_emulated_kernel_matches_conv(dtype, case):
     stage = ODD[case]
     inputs = _inputs(stage, dtype)
-    y = cuda.emulate_stage(stage, dtype, "cuda-sm90", inputs)
+    y = emulate_stage(stage, dtype, "cuda-sm90", inputs)
     assert y.shape == tuple(stage.out_shape)
     tol = 2e-3 if dtype == "float16" else 1e-5
     assert _rel_err(y, _reference(stage, inputs).numpy()) <= tol
@@ -313,7 +319,7 @@ def test_emulated_workload_kernel_matches_conv():
     """A real workload's default kernel (depthwise + pointwise fused, 64->128 at 56x56, 224 blocks)."""
     stage = WORKLOAD_STAGES["dwpw_64_128_56-0-fused_dwpw"]
     inputs = _inputs(stage)
-    y = cuda.emulate_stage(stage, "float32", "cuda-sm90", inputs)
+    y = emulate_stage(stage, "float32", "cuda-sm90", inputs)
     assert _rel_err(y, _reference(stage, inputs).numpy()) <= 1e-5
 
 
@@ -328,7 +334,7 @@ def test_sampled_and_replayed_schedules_are_correct(case, seeds):
     import schedules
     from schedules.context import TemplateContext
     from schedules.cuda.common import apply_postprocs
-    from sepgen.lowering import lower_stage
+    from sepgen.codegen.lowering import lower_stage
 
     stage = ODD[case]
     target = get_target("cuda-sm90")
@@ -345,7 +351,7 @@ def test_sampled_and_replayed_schedules_are_correct(case, seeds):
         except BuildError:   # a sample over the GPU's limits: MetaSchedule discards it too
             continue
         inputs = _inputs(stage, seed=seed)
-        y = cuda.emulate_stage(stage, "float32", target, inputs, sch=replayed)
+        y = emulate_stage(stage, "float32", target, inputs, sch=replayed)
         assert _rel_err(y, _reference(stage, inputs).numpy()) <= 1e-5
         checked += 1
     assert checked
@@ -357,7 +363,7 @@ def test_sampled_and_replayed_schedules_are_correct(case, seeds):
 def test_golden_cuda_source(template):
     stage = GOLDEN_STAGES[template]()
     assert stage.kind == template
-    src = cuda.cuda_source(stage, "float32", "cuda-sm90")
+    src = cuda_source(stage, "float32", "cuda-sm90")
     path = GOLDEN / f"{template}.cu"
     if os.environ.get("SEPGEN_UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -370,7 +376,7 @@ def test_golden_cuda_source(template):
 # ---- artifacts -----------------------------------------------------------------------------------
 
 def _dwpw_op(target):
-    from sepgen.workloads import WORKLOADS
+    from sepgen.ir.workloads import WORKLOADS
 
     w = WORKLOADS["dwpw_64_128_56"]
     wt, b = w.weights()
@@ -380,7 +386,7 @@ def _dwpw_op(target):
 @pytest.fixture(scope="module")
 def cuda_artifact(tmp_path_factory):
     """The dwpw workload compiled for cuda-sm90 and saved (here: without a GPU)."""
-    if not cuda.have_toolkit():
+    if not have_toolkit():
         pytest.skip("the CUDA toolkit (nvcc, ptxas) is not installed")
     out = tmp_path_factory.mktemp("cuda") / "art"
     _dwpw_op("cuda-sm90").save(out)
@@ -400,7 +406,7 @@ def test_cuda_artifact_without_gpu_carries_a_fatbin(cuda_artifact):
     # the library embeds that fatbin (not the CUDA source, which would need nvcc/NVRTC where it loads)
     payloads = cuda.cuda_payloads(cuda.library_blob(out / "kernels.so"))
     assert payloads == [("fatbin", fat)]
-    if not cuda.gpu_available():
+    if not gpu_available():
         with pytest.raises(ArtifactError, match="needs a machine with an NVIDIA GPU"):
             sepgen.load(out)
 
@@ -408,7 +414,7 @@ def test_cuda_artifact_without_gpu_carries_a_fatbin(cuda_artifact):
 @pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc builds the stub driver")
 def test_cuda_artifact_deserializes_through_tvm_cuda_loader(cuda_artifact, tmp_path):
     """With a stub libcuda (no device), TVM's CUDA runtime loads: its loader must accept our library."""
-    if cuda.gpu_available():
+    if gpu_available():
         pytest.skip("a real driver is present; the gpu tests cover loading")
     import tvm
 
@@ -458,8 +464,8 @@ def _plan_of(stage, inputs, dtype):
     A conv stage gets its own spec; a chain gets a spec with its input and
     output shapes (the runtime needs nothing else; the reference is the stage).
     """
-    from sepgen.ir import ConvSpec
-    from sepgen.stages import Plan
+    from sepgen.ir.spec import ConvSpec
+    from sepgen.ir.stages import Plan
 
     if isinstance(stage, ChainStage):
         nd = len(stage.in_shape) - 2
@@ -481,8 +487,8 @@ def _plan_of(stage, inputs, dtype):
 def test_gpu_template_matches_conv(case, dtype):
     import torch
 
-    from sepgen.build import build_module, schedule_plan
-    from sepgen.runtime import CompiledConv
+    from sepgen.codegen.build import build_module, schedule_plan
+    from sepgen.runtime.compiled import CompiledConv
 
     stage = ODD[case]
     inputs = _inputs(stage, dtype)
@@ -505,7 +511,7 @@ def test_gpu_artifact_built_without_gpu_runs(tmp_path, monkeypatch):
     import torch
     import torch.nn.functional as F
 
-    from sepgen.workloads import WORKLOADS
+    from sepgen.ir.workloads import WORKLOADS
 
     monkeypatch.setenv("TVM_COMPILE_FORCE_FALLBACK", "1")
     arch = get_target("cuda").mcpu

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from sepgen.analysis import rank1_test_3d, svd_rank
+from sepgen.analysis.rank import rank1_test_3d, svd_rank
 from sepgen.errors import WeightError
-from sepgen.filters import FILTERS, named_filter
+from sepgen.ir.filters import FILTERS, named_filter
 
 EXAMPLES = {
     "gaussian": "gaussian:7:1.5", "gaussian3d": "gaussian3d:5:1.0", "sobel": "sobel", "sobel_x": "sobel_x",

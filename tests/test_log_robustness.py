@@ -18,14 +18,19 @@ import numpy as np
 import pytest
 
 import sepgen
-from sepgen import cli, logtool
-from sepgen.build import schedule_plan
+from sepgen import cli
+from sepgen.cli import logs as logtool
+from sepgen.codegen.build import schedule_plan
 from sepgen.errors import LogError
-from sepgen.logs import (META_FILE, RECORD_FILE, REJECTED_FILE, WORKLOAD_FILE, WORKLOAD_REJECTED_FILE, LogDir,
-                         StageLock, check_records, stage_workload)
-from sepgen.stages import DepthwiseConv, Geometry, Plan
-from sepgen.targets import get_target
-from sepgen.tune import TuneOptions, make_replay, tune_stage
+from sepgen.ir.stages import DepthwiseConv, Geometry, Plan
+from sepgen.targets.registry import get_target
+from sepgen.tuning.lock import StageLock
+from sepgen.tuning.logs import LogDir
+from sepgen.tuning.options import TuneOptions
+from sepgen.tuning.records import (META_FILE, RECORD_FILE, REJECTED_FILE, WORKLOAD_FILE, WORKLOAD_REJECTED_FILE,
+                                   check_records, stage_workload)
+from sepgen.tuning.replay import make_replay
+from sepgen.tuning.tuner import tune_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = get_target("host")
@@ -92,7 +97,7 @@ def _files(d: Path) -> dict:
 _TUNER = """
 import sys
 sys.path.insert(0, {root!r})
-from sepgen.logs import StageLock
+from sepgen.tuning.logs import StageLock
 d, line = sys.argv[1], open(sys.argv[2], "rb").read()
 with StageLock(d):
     with open(d + "/{rec}", "ab") as f:
@@ -173,7 +178,7 @@ def test_the_lock_is_reentrant_in_its_thread_and_not_across_processes(tmp_path):
         with StageLock(tmp_path, blocking=False) as inner:
             assert outer.held and inner.held
         assert (tmp_path / ".lock").exists()
-        probe = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from sepgen.logs import StageLock\n"
+        probe = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from sepgen.tuning.logs import StageLock\n"
                  f"with StageLock({str(tmp_path)!r}, blocking=False) as l: print(l.held, l.why)")
         out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
         assert out.startswith("False another process")
@@ -288,11 +293,11 @@ def test_distill_keeps_the_record_replay_ranks_first(log):
 def test_default_log_root_of_an_installed_package(tmp_path, monkeypatch):
     """In the source tree the committed logs are the default; sepgen installed from a wheel (no source tree
     next to the package) uses the cache directory instead of writing into site-packages."""
-    import sepgen.logs as L
+    import sepgen.tuning.logs as L
 
     monkeypatch.delenv("SEPGEN_LOG_DIR", raising=False)
-    assert L.default_log_root() == Path(L.__file__).resolve().parent.parent / "tuning_logs"
-    site = tmp_path / "site-packages" / "sepgen"
+    assert L.default_log_root() == Path(L.__file__).resolve().parents[2] / "tuning_logs"
+    site = tmp_path / "site-packages" / "sepgen" / "tuning"
     site.mkdir(parents=True)
     monkeypatch.setattr(L, "__file__", str(site / "logs.py"))
     monkeypatch.setenv("SEPGEN_CACHE_DIR", str(tmp_path / "cache"))

@@ -13,16 +13,18 @@ import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sepgen.analysis import EXACT_RTOL
-from sepgen.cost import CostModel, plan_key
+from sepgen.analysis.cost import CostModel, plan_key
+from sepgen.analysis.plan_error import effective_weight
+from sepgen.analysis.weights import EXACT_RTOL
 from sepgen.errors import SpecError, WeightError
-from sepgen.filters import named_filter
-from sepgen.ir import ConvSpec
-from sepgen.passes import (PASSES, DepthwisePointwisePass, FFTPass, PassResult, SeparablePass, SpatialSpectralPass,
-                           candidate_plans, choose_plan, run_passes)
-from sepgen.reference import effective_weight, run_plan_torch
-from sepgen.stages import (AxisPass, DepthwiseConv, FFTConv, PointwiseConv, SeparableConv,
-                           SpatialSpectral, direct_plan)
+from sepgen.ir.filters import named_filter
+from sepgen.ir.spec import ConvSpec
+from sepgen.ir.stages import (AxisPass, DepthwiseConv, FFTConv, PointwiseConv, SeparableConv, SpatialSpectral,
+                              direct_plan)
+from sepgen.passes import DepthwisePointwisePass, FFTPass, SeparablePass, SpatialSpectralPass
+from sepgen.passes.base import PassResult
+from sepgen.passes.pipeline import PASSES, candidate_plans, choose_plan, run_passes
+from sepgen.runtime.reference import run_plan_torch
 
 RNG = np.random.default_rng(2024)
 
@@ -314,7 +316,7 @@ def test_cost_model_prediction_and_measurements():
     # past 49 taps the rate falls in proportion (the loop nest unrolls its taps)
     big = direct_plan(ConvSpec.create((1, 1, 64, 64), (1, 1, 14, 14)), np.ones((1, 1, 14, 14))).stages[0]
     assert cm.throughput(big) == pytest.approx(cm.depthwise_gflops * 49 / 196)
-    # fitted to the committed tuned kernels of a 2-core znver4 (see sepgen.cost)
+    # fitted to the committed tuned kernels of a 2-core znver4 (see sepgen.analysis.cost)
     assert cm.bandwidth_gbs == 80.0 and cm.direct_gflops == 200.0 and cm.pointwise_gflops == 190.0
     plan, cands = choose_plan(spec, w, cost_model=cm)
     assert plan.kinds == ("separable",)

@@ -1,4 +1,4 @@
-"""Tuning for aarch64 end to end through an emulated RPC server (sepgen.qemu_rpc).
+"""Tuning for aarch64 end to end through an emulated RPC server (sepgen.tuning.qemu_rpc).
 
 A tracker on 127.0.0.1 and one RPC server: TVM's own server in an aarch64
 Python with the aarch64 TVM runtime, under qemu-aarch64-static.  A short
@@ -10,7 +10,7 @@ numbers: they say nothing about ARM performance.
 
 Skips, saying why, without qemu-aarch64-static, aarch64-linux-gnu-g++ or the
 prepared guest (``make system-deps`` prepares all three; the guest alone:
-``python -m sepgen.qemu_rpc setup``).  Every process started here is killed
+``python -m sepgen.cli.qemu_rpc setup``).  Every process started here is killed
 with its process group by a finalizer.
 """
 from __future__ import annotations
@@ -26,15 +26,22 @@ import torch
 import torch.nn.functional as F
 
 import sepgen
-from sepgen import arm, cli, qemu_rpc, remote
-from sepgen.build import ScheduledStage, build_module
-from sepgen.cross import elf_machine, export_options
+from sepgen import cli
+from sepgen.cli.qemu_rpc import _FlagTimes
+from sepgen.codegen.build import ScheduledStage, build_module
+from sepgen.driver.qemu import run_stage_under_qemu
 from sepgen.errors import BuildError
-from sepgen.logs import META_FILE, RECORD_FILE, LogDir, check_records, stage_workload
-from sepgen.remote import EMULATION_LABEL, RPCOptions
-from sepgen.stages import DepthwiseConv, Geometry
-from sepgen.targets import get_target
-from sepgen.tune import TuneOptions, make_replay, tune_stage
+from sepgen.ir.stages import DepthwiseConv, Geometry
+from sepgen.runtime import qemu as arm
+from sepgen.targets.cross import elf_machine, export_options
+from sepgen.targets.registry import get_target
+from sepgen.tuning import qemu_rpc, remote
+from sepgen.tuning.logs import LogDir
+from sepgen.tuning.options import TuneOptions
+from sepgen.tuning.records import META_FILE, RECORD_FILE, check_records, stage_workload
+from sepgen.tuning.remote import EMULATION_LABEL, RPCOptions, free_port, start_tracker
+from sepgen.tuning.replay import make_replay
+from sepgen.tuning.tuner import tune_stage
 
 KEY = "test-qemu-aarch64"
 A72 = get_target("cortex-a72")
@@ -48,12 +55,12 @@ class Emulated:
     def __init__(self, d: Path):
         self.d = d
         self.procs = []
-        self.port = qemu_rpc.free_port()
+        self.port = free_port()
         self.rpc = RPCOptions("127.0.0.1", self.port, KEY, session_timeout_sec=120)
 
     def stop_all(self):
         for p in reversed(self.procs):
-            qemu_rpc.stop(p)
+            remote.stop_process(p)
 
     def logs(self) -> str:
         return "; ".join(f"{f.name}: {f.read_text(errors='replace')[-600:]}" for f in self.d.glob("*.log"))
@@ -63,8 +70,8 @@ class Emulated:
 def emulated(tmp_path_factory, request):
     c = Emulated(tmp_path_factory.mktemp("qemu-rpc"))
     request.addfinalizer(c.stop_all)
-    c.procs.append(qemu_rpc.start_tracker(c.port, log_path=c.d / "tracker.log"))
-    c.procs.append(qemu_rpc.start_server(f"127.0.0.1:{c.port}", KEY, port=qemu_rpc.free_port(),
+    c.procs.append(start_tracker(c.port, log_path=c.d / "tracker.log"))
+    c.procs.append(qemu_rpc.start_server(f"127.0.0.1:{c.port}", KEY, port=free_port(),
                                          log_path=c.d / "server.log"))
     try:
         qemu_rpc.wait_for_servers(c.rpc, 1, timeout=180, procs=c.procs[1:])
@@ -104,7 +111,7 @@ def test_times_in_progress_lines_are_flagged():
     import io
 
     out = io.StringIO()
-    s = qemu_rpc._FlagTimes(out, " [emulated]")
+    s = _FlagTimes(out, " [emulated]")
     s.write("  stage 0 [####] 4/8 trials  best 12.5 us  roofline\nno time here\npartial ")
     s.write("best 3 us\n")
     assert out.getvalue().splitlines() == ["  stage 0 [####] 4/8 trials  best 12.5 us  roofline [emulated]",
@@ -153,7 +160,7 @@ def test_tuning_for_cortex_a72_through_the_emulated_server(emulated, tmp_path, c
     x = rng.standard_normal(st.in_shape).astype(np.float32)
     w = rng.standard_normal(st.geom.weight_shape).astype(np.float32)
     ref = F.conv2d(torch.from_numpy(x), torch.from_numpy(w), padding=1, groups=8).numpy()
-    y = arm.run_stage_under_qemu(st, x, {"w": w}, target=A72, log_dir=tmp_path)
+    y = run_stage_under_qemu(st, x, {"w": w}, target=A72, log_dir=tmp_path)
     assert _rel_err(y, ref) < 1e-5
 
     # ... and on the emulated server's own aarch64 TVM runtime, as the tuner ran it

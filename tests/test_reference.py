@@ -4,11 +4,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from sepgen.analysis.plan_error import effective_weight, weight_error
 from sepgen.errors import PlanError, TensorError
-from sepgen.ir import ConvSpec
-from sepgen.reference import effective_weight, run_plan_torch, weight_error
-from sepgen.stages import (AxisPass, DepthwiseConv, DirectConv, FFTConv, FusedDwPw, Geometry, Plan, PointwiseConv,
-                           SeparableConv, SpatialSpectral, direct_plan)
+from sepgen.ir.spec import ConvSpec
+from sepgen.ir.stages import (AxisPass, DepthwiseConv, DirectConv, FFTConv, FusedDwPw, Geometry, Plan, PointwiseConv,
+                              SeparableConv, SpatialSpectral, direct_plan)
+from sepgen.runtime.reference import run_plan_torch
 
 
 def torch_conv(x, w, b, spec: ConvSpec):

@@ -1,11 +1,11 @@
-"""sepgen.robust: timing a kernel from several depths of the caller's stack."""
+"""sepgen.tuning.robust: timing a kernel from several depths of the caller's stack."""
 from __future__ import annotations
 
 import itertools
 
 import pytest
 
-from sepgen.robust import at_depth, measure_at_depths, robust_us
+from sepgen.tuning.robust import at_depth, measure_at_depths, robust_us
 
 
 def test_at_depth_calls_once_and_returns_the_result():

@@ -26,17 +26,19 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from sepgen import cli
-from sepgen.build import ScheduledStage, build_module
-from sepgen.errors import BuildError, TargetError
-from sepgen.logs import META_FILE, RECORD_FILE, LogDir, check_records, stage_workload
-from sepgen.remote import RPCOptions, count_servers, free_port, stop_process
-from sepgen.runtime import CompiledConv
-from sepgen.stages import DepthwiseConv, Geometry, Plan
-from sepgen.targets import get_target
-from sepgen.tune import TuneOptions, make_replay, tune_stage
-
 import sepgen
+from sepgen import cli
+from sepgen.codegen.build import ScheduledStage, build_module
+from sepgen.errors import BuildError, TargetError
+from sepgen.ir.stages import DepthwiseConv, Geometry, Plan
+from sepgen.runtime.compiled import CompiledConv
+from sepgen.targets.registry import get_target
+from sepgen.tuning.logs import LogDir
+from sepgen.tuning.options import TuneOptions
+from sepgen.tuning.records import META_FILE, RECORD_FILE, check_records, stage_workload
+from sepgen.tuning.remote import RPCOptions, count_servers, free_port, stop_process
+from sepgen.tuning.replay import make_replay
+from sepgen.tuning.tuner import tune_stage
 
 KEY = "test-x86"
 HOST = get_target("host")

@@ -1,4 +1,4 @@
-"""sepgen's CPU lowering pipeline (sepgen.tirpasses): per-task workspace allocations hoisted into chunks."""
+"""sepgen's CPU lowering pipeline (sepgen.codegen.tirpasses): per-task workspace allocations hoisted into chunks."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,8 +11,8 @@ tvm = pytest.importorskip("tvm")
 from tvm.script import tirx as T  # noqa: E402
 from tvm.tirx import stmt as S  # noqa: E402
 
-from sepgen import tirpasses  # noqa: E402
-from sepgen.targets import get_target  # noqa: E402
+from sepgen.codegen import tirpasses
+from sepgen.targets.registry import get_target
 
 
 def _tile_kernel(tasks: int, tile: int):
@@ -134,7 +134,7 @@ def test_depthwise_kernel_through_the_pipeline():
 
     import schedules
     from schedules.context import TemplateContext
-    from sepgen.lowering import lower_stage
+    from sepgen.codegen.lowering import lower_stage
 
     lowered = lower_stage(stage, "float32", "cpu")
     sch = s_tir.Schedule(IRModule({"main": lowered.func}))
@@ -210,11 +210,10 @@ def test_stride2_read_costs_one_shuffle_per_output_register(width):
     at its middle (28 lanes: 3 shuffles for 2 registers; 17 lanes: 2 for 1 register and a lane).
     Static counts in the kernel's asm at the default knobs (28- and 17-lane rows, 3x3, one vector per row):
     28 lanes 76 -> 52 shuffles for 69 FMAs, 17 lanes 96 -> 24."""
+    import platform
     import re
 
     import sepgen
-
-    import platform
 
     if platform.machine() != "x86_64" or get_target("host").vector_bits != 512:
         pytest.skip("the counts are of x86 AVX-512 code")
@@ -234,7 +233,7 @@ def test_pipeline_copy_matches_tvms_own():
 
     w = torch.randn(8, 1, 3, 3)
     op = sepgen.compile_conv(w, (1, 8, 16, 16), stride=2, padding=1, groups=8)
-    from sepgen.build import schedule_stage
+    from sepgen.codegen.build import schedule_stage
 
     _, sch = schedule_stage(op.plan.stages[0], "float32", get_target("host"))
     tgt = get_target("host").to_tvm()

@@ -12,10 +12,11 @@ import torch.nn.functional as F
 import sepgen
 import sepgen.nn as snn
 from sepgen.errors import PlanError, SepgenError, SpecError
-from sepgen.ir import ConvSpec
-from sepgen.modelopt import OptimizedModel, fold_bn
-from sepgen.models import EXAMPLES, DepthwiseSeparable, MobileNetV2, conv_bn, gaussian_kernel
-from sepgen.passes import candidate_plans
+from sepgen.frontend.fold import fold_bn
+from sepgen.frontend.models import EXAMPLES, DepthwiseSeparable, MobileNetV2, conv_bn, gaussian_kernel
+from sepgen.frontend.optimize import OptimizedModel
+from sepgen.ir.spec import ConvSpec
+from sepgen.passes.pipeline import candidate_plans
 
 CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 ACT = {None: lambda t: t, "relu": F.relu, "relu6": F.relu6, "silu": F.silu}
@@ -107,7 +108,7 @@ def test_unknown_activation_is_a_clear_error():
 
 # ---- the custom op -------------------------------------------------------------------------------
 def _handle_and_params(op, dtype=torch.float32):
-    from sepgen import ops
+    from sepgen.runtime import ops
 
     h = ops.register(op)
     params = [torch.as_tensor(np.asarray(op.plan.params[n]), dtype=dtype) for n in ops.param_names(op)]
@@ -219,12 +220,12 @@ def test_module_trains_its_factors():
         losses.append(loss.item())
     assert losses[-1] < losses[0]
     with torch.no_grad():      # the eager fast path sees the updated factors
-        ref = sepgen.reference.run_plan_torch(m.plan, x, params=dict(m.factors))
+        ref = sepgen.runtime.reference.run_plan_torch(m.plan, x, params=dict(m.factors))
         assert torch.allclose(m(x), ref, atol=1e-5)
         # a kernel compiled afterwards for another shape uses the trained factors too
         x2 = torch.randn(1, 4, 7, 9)
         plan2 = m.compile(tuple(x2.shape)).plan
-        assert torch.allclose(m(x2), sepgen.reference.run_plan_torch(plan2, x2, params=dict(m.factors)), atol=1e-5)
+        assert torch.allclose(m(x2), sepgen.runtime.reference.run_plan_torch(plan2, x2, params=dict(m.factors)), atol=1e-5)
         # and a replaced parameter reaches every kernel
         m.factors["pw_w"] = nn.Parameter(torch.zeros_like(m.factors["pw_w"]))
         assert torch.allclose(m(x), m.factors["b"].reshape(1, -1, 1, 1).expand(2, 8, 10, 10))
@@ -343,7 +344,8 @@ def _tiny_model():
 
 
 def test_optimize_keeps_layers_measured_slower_in_pytorch(monkeypatch):
-    import sepgen.modelopt as mo
+    import sepgen.frontend.capture as capture
+    import sepgen.frontend.optimize as mo
 
     model, x = _tiny_model()
     with torch.inference_mode():
@@ -355,8 +357,8 @@ def test_optimize_keeps_layers_measured_slower_in_pytorch(monkeypatch):
         # depthwise layers "measure" slower than PyTorch, the others faster
         return (10.0, 20.0) if new.plan.stages[0].kind == "depthwise" else (20.0, 10.0)
 
-    monkeypatch.setattr(mo, "_time_pair_us", fake_pair)
-    monkeypatch.setattr(mo, "_time_us", lambda fn, x_, **kw: 15.0)
+    monkeypatch.setattr(capture, "_time_pair_us", fake_pair)
+    monkeypatch.setattr(capture, "_time_us", lambda fn, x_, **kw: 15.0)
     monkeypatch.setattr(mo, "time_models_ms", lambda a, b, xs, reps=30, block=5: (1.0, 1.0))
     om, report = sepgen.optimize(model, x, progress=False)
     kept = [r for r in report.layers if r.status.startswith("kept")]
@@ -435,7 +437,7 @@ def test_cli_optimize_export_file_and_errors(tmp_path):
 def test_tradeoff_study_on_real_digits():
     """The accuracy-for-speed study runs end to end on scikit-learn's digits (small settings)."""
     pytest.importorskip("sklearn", reason="scikit-learn (the test extra) is needed for the digits dataset")
-    from sepgen.tradeoff import run, table
+    from sepgen.bench.tradeoff import run, table
 
     res = run([0.0, 0.3], epochs=8, reps=3, width=16, progress=False, finetune_epochs=1)
     base, exact, lossy = res["rows"]

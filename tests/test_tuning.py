@@ -23,17 +23,20 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from _reliability import record as record_reliability
 
 import sepgen
-from sepgen.build import build_module, schedule_plan
+from sepgen.codegen.build import build_module, schedule_plan
 from sepgen.errors import BuildError
-from sepgen.logs import (FAILED_FILE, META_FILE, RECORD_FILE, REJECTED_FILE, LogDir, check_records, default_log_root,
-                         record_module, schedule_key, stage_workload)
-from sepgen.stages import Geometry, DepthwiseConv, Plan, stage_from_dict
-from sepgen.targets import get_target
-from sepgen.tune import TuneOptions, make_replay, tune_stage
-
-from _reliability import record as record_reliability
+from sepgen.ir.serialize import stage_from_dict
+from sepgen.ir.stages import DepthwiseConv, Geometry, Plan
+from sepgen.targets.registry import get_target
+from sepgen.tuning.logs import LogDir, default_log_root
+from sepgen.tuning.options import TuneOptions
+from sepgen.tuning.records import (FAILED_FILE, META_FILE, RECORD_FILE, REJECTED_FILE, check_records, record_module,
+                                   schedule_key, stage_workload)
+from sepgen.tuning.replay import make_replay
+from sepgen.tuning.tuner import tune_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = get_target("host")
@@ -163,11 +166,11 @@ def test_committed_logs_replay_correctly_and_deterministically(d, tmp_path):
     plan, scheduled, notes = _build_from_log(d.parent.parent, st, meta["dtype"])
     assert notes == [] and scheduled[0].source.startswith("tuned:")
     ex = build_module(scheduled, HOST)
-    from sepgen.runtime import CompiledConv
+    from sepgen.runtime.compiled import CompiledConv
 
     op = CompiledConv(plan.spec, plan, HOST, ex.mod, {})
     x = torch.randn(plan.spec.input_shape)
-    from sepgen.reference import run_plan_torch
+    from sepgen.runtime.reference import run_plan_torch
 
     ref = run_plan_torch(plan, x)
     err = float((op(x) - ref).abs().max() / ref.abs().max())
@@ -183,10 +186,10 @@ def test_committed_logs_replay_correctly_and_deterministically(d, tmp_path):
 _TUNER = """
 import sys
 sys.path.insert(0, {root!r})
-from sepgen.logs import LogDir
+from sepgen.tuning.logs import LogDir
 from sepgen.targets import get_target
-from sepgen.tune import TuneOptions, tune_stage
-from sepgen.stages import DepthwiseConv, Geometry
+from sepgen.tuning.tuner import TuneOptions, tune_stage
+from sepgen.ir.stages import DepthwiseConv, Geometry
 st = DepthwiseConv("conv", Geometry((1, 16, 20, 24), 16, (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 16), "w", None)
 r = tune_stage(0, st, "float32", get_target("host"), LogDir({logs!r}),
                TuneOptions(trials=int(sys.argv[1]), batch=int(sys.argv[2]), seed=int(sys.argv[3]), progress=True,
@@ -213,7 +216,7 @@ def _candidate_keys(lines, wl):
 
 def _logs_verify(d: Path) -> tuple[int, str]:
     """`sepgen logs verify DIR`, in this process."""
-    from sepgen import logtool
+    from sepgen.cli import logs as logtool
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -224,7 +227,7 @@ def _logs_verify(d: Path) -> tuple[int, str]:
 def _replay_matches_torch(root, st) -> None:
     plan, scheduled, notes = _build_from_log(root, st)
     assert notes == [] and scheduled[0].source.startswith("tuned:"), notes
-    from sepgen.runtime import CompiledConv
+    from sepgen.runtime.compiled import CompiledConv
 
     op = CompiledConv(plan.spec, plan, HOST, build_module(scheduled, HOST).mod, {0: scheduled[0].source})
     x = torch.randn(plan.spec.input_shape)
@@ -329,8 +332,8 @@ def test_sigkill_twenty_times_during_one_tuning_run(tmp_path):
 
 def test_plan_choice_is_revisited_with_measured_times(tmp_path):
     """A close call (3x3 per-channel Gaussians: separable vs direct) is settled by measuring both."""
-    from sepgen.cost import plan_key
-    from sepgen.filters import named_filter
+    from sepgen.analysis.cost import plan_key
+    from sepgen.ir.filters import named_filter
 
     g = named_filter("gaussian:3:0.8")[0, 0]
     w = np.stack([g * (1 + 0.1 * c) for c in range(8)])[:, None].astype(np.float32)
@@ -358,10 +361,10 @@ def test_concurrent_tuners_on_one_log_take_turns(tmp_path):
     script = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from sepgen.logs import LogDir
+from sepgen.tuning.logs import LogDir
 from sepgen.targets import get_target
-from sepgen.tune import TuneOptions, tune_stage
-from sepgen.stages import DepthwiseConv, Geometry
+from sepgen.tuning.tuner import TuneOptions, tune_stage
+from sepgen.ir.stages import DepthwiseConv, Geometry
 st = DepthwiseConv("conv", Geometry((1, 16, 20, 24), 16, (3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 16), "w", None)
 r = tune_stage(0, st, "float32", get_target("host"), LogDir({str(tmp_path)!r}),
                TuneOptions(trials=8, batch=4, seed=int(sys.argv[1]), progress=True, roofline_fraction=10.0,
@@ -394,7 +397,7 @@ print("RESULT", r.trials_run)
 
 def test_failure_reasons():
     """What a failed measurement is recorded as: build errors, crashes, timeouts, impossible times."""
-    from sepgen.tune import _failure_reason
+    from sepgen.tuning.space import _failure_reason
 
     ok = types.SimpleNamespace(error_msg=None)
     run = lambda err=None, secs=(1e-5,): types.SimpleNamespace(error_msg=err, run_secs=secs)  # noqa: E731
@@ -433,7 +436,7 @@ def test_failing_candidates_are_recorded_and_tuning_goes_on(tuned_log, tmp_path,
     wl = stage_workload(st, "float32")
     d = LogDir(copy).stage_dir(wl, HOST)
     export, calls = _faulty_export()
-    import sepgen.tune as tune
+    import sepgen.tuning.tuner as tune
 
     monkeypatch.setattr(tune, "_remote_export", lambda target, opts: export)
     res = tune_stage(0, st, "float32", HOST, LogDir(copy), TuneOptions(trials=14, batch=3, progress=False,
@@ -460,7 +463,7 @@ def test_strict_mode_stops_at_the_first_failing_candidate(tuned_log, tmp_path, m
     copy = tmp_path / "logs"
     shutil.copytree(root, copy)
     export, calls = _faulty_export(every=2)
-    import sepgen.tune as tune
+    import sepgen.tuning.tuner as tune
 
     monkeypatch.setattr(tune, "_remote_export", lambda target, opts: export)
     with pytest.raises(BuildError, match="strict mode: a candidate of .* failed: build: build failed: "
@@ -556,8 +559,8 @@ def test_skip_measured_never_sends_more_than_the_trial_budget():
     from tvm import te
     from tvm.s_tir import meta_schedule as ms
 
-    from sepgen.logs import schedule_key
-    from sepgen.tune import _skip_measured
+    from sepgen.tuning.records import schedule_key
+    from sepgen.tuning.space import _skip_measured
 
     a = te.placeholder((64,), name="a")
     b = te.compute((64,), lambda i: a[i] * 2.0, name="b")
@@ -592,7 +595,7 @@ def test_skip_measured_never_sends_more_than_the_trial_budget():
     assert state["skipped"] == 1
 
 
-# ---- re-timing the best records at several caller stack depths (sepgen.robust) -------------------
+# ---- re-timing the best records at several caller stack depths (sepgen.tuning.robust) -------------------
 
 def test_tuning_re_times_its_best_records_and_replay_builds_the_choice(tuned_log):
     import tvm_ffi
@@ -623,7 +626,7 @@ def test_tuning_re_times_its_best_records_and_replay_builds_the_choice(tuned_log
 
 def test_rerank_chooses_the_fastest_on_average_not_the_luckiest(tuned_log, tmp_path):
     """Timings given: the tuner's fastest is fastest at one stack depth and slow at the others."""
-    from sepgen.tune import rerank_stage
+    from sepgen.tuning.rerank import rerank_stage
 
     root, st, _ = tuned_log
     copy = tmp_path / "logs"
@@ -671,7 +674,7 @@ def test_replay_falls_back_when_the_chosen_record_is_gone(tuned_log, tmp_path):
 
 
 def test_logs_rerank_and_distill_keep_the_chosen_record(tuned_log, tmp_path):
-    from sepgen import logtool
+    from sepgen.cli import logs as logtool
 
     root, st, _ = tuned_log
     copy = tmp_path / "logs"

@@ -1,6 +1,6 @@
 """A lone 1-D pass along one axis (grouped): vectorized along the innermost axis."""
-from .. import register
 from ..knobs import Knobs
+from ..registry import register
 from .common import ConvDefaults, schedule_conv_part, unroll_knob
 
 

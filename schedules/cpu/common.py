@@ -76,7 +76,7 @@ def schedule_conv_part(sch, part, knobs: Knobs, d: ConvDefaults):
     at_root = n_sp == 1 and (nd > 1 or _extent(sch, loops[2]) != math.prod(int(v) for v in out_sp))
     if at_root:
         # lowered with its pixels already flattened and padded to whole vectors (a lone pointwise part,
-        # ``sepgen.lowering.padded_pixels``): one spatial loop.  The padded input is made once, before the
+        # ``sepgen.codegen.lowering.padded_pixels``): one spatial loop.  The padded input is made once, before the
         # GEMM, and the epilogue that crops the padded pixels runs after it: placed at the GEMM's tile, its
         # region would be inferred through the flat pixel index, and TVM infers a wrong (row, column) one
         sp_loops, red = [loops[2]], list(loops[3:])
@@ -181,16 +181,16 @@ def _finish_part(sch, part, blk, par, red, oi, hi, wi, d: ConvDefaults, at_root:
 
 def inline_masked_pad(sch, vector_loop) -> None:
     """Mark ``vector_loop``, whose body reads an inlined padding (``x if inside else 0``), for
-    :mod:`sepgen.tirpasses`: the read becomes a select that TVM vectorizes (an ``if_then_else``
+    :mod:`sepgen.codegen.tirpasses`: the read becomes a select that TVM vectorizes (an ``if_then_else``
     whose test differs between lanes it scalarizes), then a masked load, so no lane reads outside
     the input.  Only for a vector loop whose input index has stride 1 or 2 (the W stride): another
     strided read is not made a masked load, and the build then fails
-    (see :func:`sepgen.tirpasses.masked_vector_loads`).
+    (see :func:`sepgen.codegen.tirpasses.masked_vector_loads`).
 
     This removes the padded copy, a third to a half of a depthwise layer's time (see the README).
     Measured at hand-picked knobs against the committed tuned kernels, same process, alternating,
     medians, 2 threads: 32x112x112 37.7 vs 50.3 us, 128x56x56 44.0 vs 56.5, 256x28x28 22.4 vs 34.9."""
-    from sepgen.tirpasses import MASKED_PAD_PRAGMA
+    from ..pragmas import MASKED_PAD_PRAGMA
 
     if _extent(sch, vector_loop) != 1:     # a sampled extent of 1 is handled by the pass (made serial)
         sch.annotate(vector_loop, MASKED_PAD_PRAGMA, 1)
@@ -198,7 +198,7 @@ def inline_masked_pad(sch, vector_loop) -> None:
 
 def pad_row_interior(part) -> tuple[int, int, int]:
     """``(a, b, extent)``: columns ``[a, b)`` of the innermost axis of ``part``'s padded tile (as
-    :func:`sepgen.lowering.lower_stage` lays it out for CPUs: de-interleaved by the stride, see
+    :func:`sepgen.codegen.lowering.lower_stage` lays it out for CPUs: de-interleaved by the stride, see
     ``PHASE_SPLIT_FAMILIES``) hold input for every phase; the others hold (some) padding."""
     g = part.geom
     s = max(1, int(g.stride[-1]))

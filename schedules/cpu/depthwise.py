@@ -7,10 +7,9 @@ from that copy; variant 2 (W stride 1, the default there) makes no copy: the
 padding is inlined and the border lanes are read with masked vector loads
 (``inline_masked_pad``; the copy was a third to a half of a layer's time).
 """
-from .. import register
 from ..knobs import Knobs
+from ..registry import register
 from .common import ConvDefaults, schedule_conv_part, unroll_knob
-
 
 #: variant 2: the most (output channel, row) pairs the search may unroll in one register tile
 MAX_TILE_ROWS = 112
@@ -27,7 +26,7 @@ def defaults(part, target, variant: int = 0) -> ConvDefaults:
         h = part.geom.out_shape[-2] if part.geom.ndim > 1 else 1
         # the unrolled body is channels x rows x taps x vectors: at most MAX_TILE_ROWS channel-rows, so
         # no candidate takes seconds to build (8 channels x 56 rows took 5-8.5 s each, and a 64-trial
-        # search 103 s, 69 of them building) or spills its tile to the stack (see sepgen.robust)
+        # search 103 s, 69 of them building) or spills its tile to the stack (see sepgen.tuning.robust)
         max_rows = 56
         return ConvDefaults(oc_tile=1, row_tile=min(h, 28), vec_lanes=lanes, reduce_inside=True,
                             inline_pad=True, max_rows=max_rows,

@@ -12,8 +12,8 @@ Two structural variants for a dense (or grouped, several input channels per grou
 A layer with one input channel per group (a depthwise loop) reads only its own channel, so its
 variant 0 is the per-(channel, row tile) task and variant 1 the row task.
 """
-from .. import register
 from ..knobs import Knobs
+from ..registry import register
 from .common import ConvDefaults, schedule_conv_part, unroll_knob
 
 

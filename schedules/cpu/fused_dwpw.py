@@ -4,7 +4,7 @@ Parallel over row tiles; per tile, the depthwise output of *all* channels for
 those rows is computed into a small buffer (it stays in L1/L2), then the
 pointwise GEMM consumes it with a register tile of output channels x pixels.
 """
-from .. import register
+from ..registry import register
 from .common import ConvDefaults
 from .separable import schedule_chain
 

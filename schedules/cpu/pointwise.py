@@ -3,8 +3,8 @@
 Spatial axes are flattened into one long vectorizable axis; a register tile of
 ``oc_tile`` output channels x ``vec`` pixels accumulates over input channels.
 """
-from .. import register
 from ..knobs import Knobs
+from ..registry import register
 from .common import ConvDefaults, schedule_conv_part, unroll_knob
 
 

@@ -8,8 +8,8 @@ Earlier passes are register-blocked (a knob-sized block of rows x one vector, th
 taps unrolled inside), and an input padded only along outer axes is read through
 its bounds check instead of being copied into a padded tile.
 """
-from .. import register
 from ..knobs import Knobs
+from ..registry import register
 from .common import ConvDefaults, compute_producer_at, schedule_conv_part, unroll_knob
 
 

@@ -1,6 +1,6 @@
 """Spatial-spectral chains on CPUs: the spatial conv of the bands a spectral tile needs is
 computed at the spectral pass's parallel loop (the band tile stays in cache)."""
-from .. import register
+from ..registry import register
 from .common import ConvDefaults
 from .separable import schedule_chain
 

@@ -6,7 +6,7 @@ Chains of passes use :mod:`schedules.cuda.separable`.
 """
 from __future__ import annotations
 
-from .. import register
+from ..registry import register
 from .common import schedule_single
 
 FAMILY = "cuda"

@@ -10,7 +10,7 @@ the unroll step.  See :mod:`schedules.cuda.common`.
 """
 from __future__ import annotations
 
-from .. import register
+from ..registry import register
 from .common import schedule_single
 
 FAMILY = "cuda"

@@ -7,7 +7,7 @@ per group is scheduled like a depthwise stage.
 """
 from __future__ import annotations
 
-from .. import register
+from ..registry import register
 from .common import schedule_single
 
 FAMILY = "cuda"

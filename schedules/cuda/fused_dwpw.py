@@ -7,7 +7,7 @@ pixel tile) it needs into shared memory, from a shared copy of the input tile
 """
 from __future__ import annotations
 
-from .. import register
+from ..registry import register
 from .common import schedule_chain
 
 FAMILY = "cuda"

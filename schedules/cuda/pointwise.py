@@ -8,7 +8,7 @@ every output axis, the reduction step rc_i, the unroll step.
 """
 from __future__ import annotations
 
-from .. import register
+from ..registry import register
 from .common import schedule_single
 
 FAMILY = "cuda"

@@ -8,7 +8,7 @@ its input tile (+ halo, padding fused) from a shared-memory copy.
 """
 from __future__ import annotations
 
-from .. import register
+from ..registry import register
 from .common import schedule_chain
 
 FAMILY = "cuda"

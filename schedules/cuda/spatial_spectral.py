@@ -6,7 +6,7 @@ consumed there by the spectral pass.
 """
 from __future__ import annotations
 
-from .. import register
+from ..registry import register
 from .common import schedule_chain
 
 FAMILY = "cuda"

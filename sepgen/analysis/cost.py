@@ -40,8 +40,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import Mapping, Optional
 
-from .ir import DTYPES
-from .stages import ChainStage, ConvStage, FFTConv, Plan, SpatialSpectral, Stage
+from ..ir.spec import DTYPES
+from ..ir.stages import ChainStage, ConvStage, FFTConv, Plan, SpatialSpectral, Stage
 
 __all__ = ["CostModel", "Candidate", "plan_key", "DEFAULT_COST_MODEL"]
 

@@ -1,4 +1,4 @@
-"""Rank analysis of convolution weights (all in float64) and the user-facing report.
+"""Rank analysis of convolution weights (all in float64).
 
 The structures sepgen's rewrite passes exploit, each measured here:
 
@@ -18,112 +18,19 @@ The structures sepgen's rewrite passes exploit, each measured here:
 Error curves are relative Frobenius errors: ``errors[r]`` is
 ``||W - W_r|| / ||W||`` for the best rank-``r`` approximation (``errors[0] = 1``).
 
-:func:`analyze` ties it together: it validates a weight, measures the ranks,
-runs plan selection (:func:`sepgen.passes.choose_plan`) and returns an
-:class:`AnalysisReport` whose :meth:`~AnalysisReport.format` explains the choice.
+The user-facing report (:func:`sepgen.analyze`) is :mod:`sepgen.passes.report`: it adds the plan the
+pipeline chooses, which this layer does not know.
 """
 from __future__ import annotations
 
-import math
-import numbers
 import warnings
-from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Optional
 
 import numpy as np
 
-from .cost import Candidate
-from .errors import SpecError, WeightError
-from .ir import DTYPES, ConvSpec
-from .stages import Plan
-
-__all__ = [
-    "EXACT_RTOL", "EXACT_RTOL_F16", "EXACT_RTOLS", "exact_rtol", "error_budget", "as_weight", "as_bias",
-    "RankInfo", "svd_rank", "error_curve", "batched_svd", "slice_ranks_2d", "unfoldings", "rank1_test_3d", "rank1_test_batch",
-    "rank1_factors_3d", "cp_decompose", "cp_rank_3d", "dw_pw_matrices", "dw_pw_structure", "jaderberg_matrices",
-    "jaderberg_structure", "spatial_spectral_matrices", "spatial_spectral_structure", "rank_findings",
-    "AnalysisReport", "Candidate", "analyze",
-]
-
-#: relative Frobenius weight error that still counts as exact (float rounding), float32
-EXACT_RTOL = 1e-5
-#: the same for float16 storage
-EXACT_RTOL_F16 = 1e-3
-EXACT_RTOLS = {"float32": EXACT_RTOL, "float16": EXACT_RTOL_F16}
-
-
-def exact_rtol(dtype: str = "float32") -> float:
-    """The error below which a rewrite counts as exact for this storage dtype."""
-    try:
-        return EXACT_RTOLS[dtype]
-    except KeyError:
-        raise SpecError(f"dtype {dtype!r} is not supported; use one of {', '.join(DTYPES)}") from None
-
-
-def check_tolerance(tolerance) -> float:
-    """A relative weight-error tolerance: a number in [0, 1) (1 would allow dropping the weight)."""
-    if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not 0 <= tolerance < 1:
-        raise SpecError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
-    return float(tolerance)
-
-
-def error_budget(tolerance: float, dtype: str = "float32") -> float:
-    """The relative weight error a rewrite may have: ``max(tolerance, exact threshold)``."""
-    return max(check_tolerance(tolerance), exact_rtol(dtype))
-
-
-# ---------------------------------------------------------------------------
-# validation
-# ---------------------------------------------------------------------------
-
-def _to_numpy(value, what: str) -> np.ndarray:
-    if hasattr(value, "detach") and hasattr(value, "cpu"):      # a torch tensor, without importing torch
-        try:
-            value = value.detach().cpu()
-            if str(getattr(value, "dtype", "")) == "torch.bfloat16":   # numpy has no bfloat16
-                value = value.float()
-            value = value.numpy()
-        except Exception as e:  # noqa: BLE001 - any conversion failure is the user's tensor
-            raise WeightError(f"{what} could not be converted to a numpy array: {e}") from None
-    try:
-        arr = np.asarray(value)
-    except Exception as e:  # noqa: BLE001
-        raise WeightError(f"{what} could not be converted to a numpy array: {e}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
-        raise WeightError(f"{what} must hold real numbers, got dtype {arr.dtype}")
-    return arr
-
-
-def as_weight(weight, what: str = "weight") -> np.ndarray:
-    """Validate a convolution weight: finite, 3 to 5 dims, non-empty.  Returns a float ndarray."""
-    if weight is None:
-        raise WeightError(f"{what} is missing (got None)")
-    arr = _to_numpy(weight, what)
-    if arr.ndim not in (3, 4, 5):
-        raise WeightError(f"{what} must have 3, 4 or 5 dims (C_out, C_in/groups, *kernel), got shape {arr.shape}")
-    if arr.size == 0:
-        raise WeightError(f"{what} is empty (shape {arr.shape})")
-    if not np.issubdtype(arr.dtype, np.floating):
-        arr = arr.astype(np.float32)
-    if not np.all(np.isfinite(arr)):
-        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        raise WeightError(f"{what} has {bad} non-finite value(s) (NaN or inf)")
-    return arr
-
-
-def as_bias(bias, out_channels: int, what: str = "bias") -> Optional[np.ndarray]:
-    """Validate an optional bias of shape ``(out_channels,)``."""
-    if bias is None:
-        return None
-    arr = _to_numpy(bias, what)
-    if arr.shape != (out_channels,):
-        raise WeightError(f"{what} must have shape ({out_channels},), got {arr.shape}")
-    if not np.issubdtype(arr.dtype, np.floating):
-        arr = arr.astype(np.float32)
-    if not np.all(np.isfinite(arr)):
-        raise WeightError(f"{what} has non-finite values (NaN or inf)")
-    return arr
-
+from ..errors import WeightError
+from .weights import error_budget
 
 # ---------------------------------------------------------------------------
 # SVD helpers
@@ -440,142 +347,3 @@ def rank_findings(weight, groups: int = 1, tolerance: float = 0.0, dtype: str = 
     if nd == 3 and w.shape[2] > 1 and w.shape[3] * w.shape[4] > 1:
         out["spatial_spectral"] = spatial_spectral_structure(w, tolerance, dtype)
     return out
-
-
-# ---------------------------------------------------------------------------
-# the report
-# ---------------------------------------------------------------------------
-
-@dataclass
-class AnalysisReport:
-    """What :func:`analyze` found: the spec, the rank structure, every candidate plan and the choice."""
-
-    spec: ConvSpec
-    ranks: dict[str, Any]
-    candidates: list[Candidate]
-    chosen: Plan
-    tolerance: float = 0.0
-    threshold: float = EXACT_RTOL
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def chosen_candidate(self) -> Optional[Candidate]:
-        for c in self.candidates:
-            if c.plan is self.chosen:
-                return c
-        return None
-
-    def format(self) -> str:
-        spec = self.spec
-        out_elems = math.prod(spec.output_shape)
-        lines = [f"sepgen analysis of {spec}",
-                 f"  output {spec.output_shape}; direct: {spec.flops:,} FLOPs "
-                 f"({spec.flops / out_elems:.1f} per output element)",
-                 f"  tolerance {self.tolerance:g} (exact threshold {exact_rtol(spec.dtype):g}; "
-                 f"rewrites may err up to {self.threshold:g})",
-                 "rank structure:"]
-        lines.extend("  " + ln for ln in _format_ranks(self.ranks))
-        lines.append("candidate plans ([*] chosen, [ ] accepted, [x] rejected):")
-        for c in self.candidates:
-            mark = "*" if c.plan is self.chosen else (" " if c.accepted else "x")
-            desc = " -> ".join(s.describe() for s in c.plan.stages)
-            lines.append(f"  [{mark}] {desc}")
-            lines.append(f"        FLOPs/output {c.flops / out_elems:.2f}  total {c.flops:,}  "
-                         f"error {c.error:.3g}  predicted {c.predicted_us:.1f} us  -- {c.reason}")
-        ch = self.chosen_candidate
-        why = ch.reason if ch is not None else "the only plan"
-        if why.startswith("chosen: "):
-            why = why[len("chosen: "):]
-        lines.append(f"chosen: {' -> '.join(s.describe() for s in self.chosen.stages)}")
-        lines.append(f"  because: {why}")
-        for n in self.notes:
-            lines.append(f"  note: {n}")
-        return "\n".join(lines)
-
-    __str__ = format
-
-
-def _curve(errs, n: int = 6) -> str:
-    errs = list(errs)
-    shown = ", ".join(f"r{r}:{e:.2g}" for r, e in enumerate(errs[1:n + 1], start=1))
-    return shown + (", ..." if len(errs) > n + 1 else "")
-
-
-def _format_ranks(r: dict) -> list[str]:
-    lines = []
-    if "spatial_2d" in r:
-        s = r["spatial_2d"]
-        lines.append(f"per-slice 2-D rank: max {s['max_rank']} (slices by rank {s['rank_counts']}); "
-                     f"common-rank error {_curve(s['errors'])}")
-    if "jaderberg" in r:
-        j = r["jaderberg"]
-        lines.append(f"Jaderberg matrix {j['matrix_shape'][0]}x{j['matrix_shape'][1]} per group: rank {j['rank']} "
-                     f"of {j['max_rank']}; error {_curve(j['errors'])}")
-    if "depthwise_pointwise" in r:
-        d = r["depthwise_pointwise"]
-        lines.append(f"depthwise+pointwise: rank per input channel {d['rank']} "
-                     f"(channels by rank {d['channel_rank_counts']}); error {_curve(d['errors'])}")
-    if "cp_3d" in r:
-        c = r["cp_3d"]
-        txt = (f"3-D CP: rank 1 in {c['rank1_slices']} of {c['slices']} slices "
-               f"(unfolding ranks up to {c['unfolding_ranks_max']})")
-        if not c["rank1"]:
-            cr = c.get("cp_rank")
-            tried = max(c.get("cp_errors") or {0: 0})
-            txt += (f"; CP rank {cr if cr is not None else '> ' + str(tried)} "
-                    f"(fitted on {c.get('cp_slices_fitted', 0)} slice(s)")
-            if c.get("cp_errors"):
-                txt += "; errors " + ", ".join(f"r{k}:{v:.2g}" for k, v in c["cp_errors"].items())
-            txt += ")"
-        lines.append(txt)
-    if "spatial_spectral" in r:
-        s = r["spatial_spectral"]
-        lines.append(f"spatial-spectral (kd x kh*kw): rank {s['rank']} (slices by rank {s['slice_rank_counts']}); "
-                     f"error {_curve(s['errors'])}")
-    if not lines:
-        lines.append("no low-rank structure applies to this kernel shape")
-    return lines
-
-
-def default_input_shape(weight_shape: Sequence[int], groups: int, dilation=1, padding=0) -> tuple[int, ...]:
-    """A representative input: batch 1, C_in = weight.shape[1] * groups, 64 per axis (or larger than the kernel)."""
-    nd = len(weight_shape) - 2
-    dil = (dilation,) * nd if isinstance(dilation, int) else tuple(dilation)
-    if len(dil) == 1:
-        dil = dil * nd
-    sizes = []
-    for ax, k in enumerate(weight_shape[2:]):
-        d = dil[ax] if ax < len(dil) and isinstance(dil[ax], int) else 1
-        span = d * (k - 1) + 1
-        sizes.append(max(64, 2 * span))
-    return (1, int(weight_shape[1]) * int(groups), *sizes)
-
-
-def analyze(weight, input_shape=None, stride=1, padding=0, dilation=1, groups: int = 1, bias=None,
-            tolerance: float = 0.0, dtype: str = "float32", cost_model=None) -> AnalysisReport:
-    """Analyze a convolution weight and choose a plan for it.
-
-    ``weight`` is a numpy array, a torch tensor, or anything ``np.asarray``
-    accepts, of shape ``(C_out, C_in // groups, *kernel)`` with 1 to 3 spatial
-    dims.  Without ``input_shape`` a representative input is assumed (batch 1,
-    64 per spatial axis or twice the kernel's span).  Raises
-    :class:`~sepgen.errors.WeightError` for an unusable weight or bias and
-    :class:`~sepgen.errors.SpecError` for an impossible geometry.
-    """
-    from .passes import choose_plan
-
-    w = as_weight(weight)
-    tol = check_tolerance(tolerance)
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise SpecError(f"groups must be an int, got {groups!r}")
-    groups = int(groups)
-    if groups < 1:
-        raise SpecError(f"groups must be >= 1, got {groups}")
-    if input_shape is None:
-        input_shape = default_input_shape(w.shape, groups, dilation, padding)
-    spec = ConvSpec.create(tuple(int(v) for v in input_shape), tuple(int(v) for v in w.shape), stride=stride,
-                           padding=padding, dilation=dilation, groups=groups, bias=bias is not None, dtype=dtype)
-    b = as_bias(bias, spec.out_channels)
-    ranks = rank_findings(w, groups, tol, dtype)
-    plan, cands = choose_plan(spec, w, b, tolerance=tol, cost_model=cost_model)
-    return AnalysisReport(spec, ranks, cands, plan, tol, error_budget(tol, dtype))

@@ -47,7 +47,7 @@ def load_digits(size: int = 32, seed: int = 0):
     try:
         from sklearn.datasets import load_digits as sk_digits
     except ImportError:   # pragma: no cover - in the bench/test extras
-        from .errors import SepgenError
+        from ..errors import SepgenError
 
         raise SepgenError("the trade-off study needs scikit-learn: pip install 'sepgen[bench]'") from None
     d = sk_digits()
@@ -83,7 +83,8 @@ def accuracy(model, x, y) -> float:
 def run(tolerances=DEFAULT_TOLERANCES, epochs: int = 12, seed: int = 0, reps: int = 20, width: int = 32,
         target: str = "host", progress: bool = True, finetune_epochs: int = 2) -> dict:
     """Train once, then optimize at each tolerance; returns the results as plain data."""
-    from .modelopt import optimize, time_model_ms, time_models_ms
+    from ..frontend.optimize import optimize
+    from ..frontend.timing import time_model_ms, time_models_ms
 
     xtr, ytr, xte, yte = load_digits(seed=seed)
     t0 = time.perf_counter()

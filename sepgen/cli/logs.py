@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import LogError
-from .logs import (META_FILE, RECORD_FILE, WORKLOAD_FILE, LogDir, StageLock, _atomic_write, check_records,
-                   check_workloads, default_log_root, load_meta)
-from .remote import EMULATION_LABEL, is_emulated_meta
-from .version import tvm_version
+from ..errors import LogError
+from ..tuning.lock import StageLock
+from ..tuning.logs import LogDir, default_log_root
+from ..tuning.records import (META_FILE, RECORD_FILE, WORKLOAD_FILE, _atomic_write, check_records, check_workloads,
+                              load_meta)
+from ..tuning.remote import EMULATION_LABEL, is_emulated_meta
+from ..tuning.robust import RERANK_TOP
+from ..version import tvm_version
+from .common import positive_int
 
 
 def _dirs(path):
@@ -156,10 +160,10 @@ def _rerank(dirs, args) -> int:
     replay should use (``robust_best``).  Only logs of this machine's target can be re-timed."""
     import datetime as _dt
 
-    from .logs import stage_workload
-    from .stages import stage_from_dict
-    from .targets import get_target
-    from .tune import rerank_meta_fields, rerank_stage, rerank_summary
+    from ..ir.serialize import stage_from_dict
+    from ..targets.registry import get_target
+    from ..tuning.records import stage_workload
+    from ..tuning.rerank import rerank_meta_fields, rerank_stage, rerank_summary
 
     host = get_target("host")
     log_root = {}
@@ -205,3 +209,24 @@ def _rerank(dirs, args) -> int:
         done += 1
     print(f"{done} log(s) re-timed, {skipped} skipped")
     return 0
+
+
+def cmd_logs(args) -> int:
+    from . import logs as logtool
+
+    return logtool.run(args)
+
+
+def add_parsers(sub) -> None:
+    """`sepgen logs`."""
+    lg = sub.add_parser("logs", help="inspect and maintain tuning logs")
+    lg.add_argument("action", choices=["list", "show", "verify", "distill", "rerank"],
+                    help="rerank: re-time each log's best records here at several caller stack depths and "
+                         "make replay use the fastest on average (this machine's target only)")
+    lg.add_argument("path", nargs="?", help="a log root, a target-key directory or one workload's log "
+                                            "(default tuning_logs/); a path that holds no logs is an error (exit 2)")
+    lg.add_argument("--keep", type=positive_int, default=1,
+                    help="distill: records kept per workload (default 1; the record replay uses is kept as well)")
+    lg.add_argument("--top", type=positive_int, default=RERANK_TOP,
+                    help=f"rerank: how many of the fastest records to re-time (default {RERANK_TOP})")
+    lg.set_defaults(fn=cmd_logs)

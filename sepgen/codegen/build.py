@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .errors import BuildError
+from ..errors import BuildError
+from ..ir.stages import FFTConv, Plan, Stage
+from ..targets.registry import TargetPreset
 from .lowering import Lowered, lower_stage
-from .stages import FFTConv, Plan, Stage
-from .targets import TargetPreset
 
 
 @dataclass
@@ -81,12 +81,11 @@ def build_module(scheduled: list[ScheduledStage], target: TargetPreset):
         sym = stage_symbol(s.index)
         funcs[sym] = s.func.with_attr("global_symbol", sym)
     mod = tvm.IRModule(funcs)
-    # --- CUDA issue: CUDA_PATH for TVM; on a GPU machine, a kernel compiler for TVM's build-time JIT ---
+    # CUDA_PATH for TVM; on a GPU machine, a kernel compiler for TVM's build-time JIT
     if target.family == "cuda":
-        from .cuda import prepare_build
+        from ..targets.cuda.toolkit import prepare_build
 
         prepare_build(target)
-    # --- end CUDA issue ---
     from .tirpasses import compile_tir
 
     try:

@@ -22,8 +22,8 @@ from typing import Optional
 
 from tvm import te, tirx
 
-from .errors import PlanError
-from .stages import ChainStage, ConvStage, FFTConv, Stage
+from ..errors import PlanError
+from ..ir.stages import ChainStage, ConvStage, FFTConv, Stage, stage_param_names
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,6 @@ class Lowered:
     conv_blocks: tuple[str, ...]  # reduction blocks, producer first
     pad_blocks: tuple[str, ...]
     out_blocks: tuple[str, ...]
-
-
-def stage_param_names(stage: Stage) -> tuple[str, ...]:
-    return tuple(sorted(stage.param_shapes()))
 
 
 def _conv_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dtype: str, out_dtype: str,

@@ -40,6 +40,8 @@ The MetaSchedule peer of the benchmarks is built by stock TVM (it stands for wha
 """
 from __future__ import annotations
 
+from schedules.pragmas import MASKED_PAD_PRAGMA
+
 #: name of the registered pipeline (``tvm.compile(..., tir_pipeline=PIPELINE)``)
 PIPELINE = "sepgen"
 #: allocations of at least this many bytes are workspace calls in TVM (``kMaxStackAlloca``)
@@ -50,7 +52,6 @@ MIN_CHUNKS = 64
 CHUNKS_PER_CORE = 8
 
 #: loop annotation of a template whose vector loop reads an inlined padding (see the module docstring)
-MASKED_PAD_PRAGMA = "pragma_sepgen_masked_loads"
 #: a masked stride-2 read is cut into pieces of this many bytes of output (one AVX-512 register;
 #: a whole number of registers on AVX2 and NEON too), each a two-source shuffle of its own loads
 STRIDE2_PIECE_BYTES = 64

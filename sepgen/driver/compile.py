@@ -6,9 +6,9 @@ from typing import Optional
 
 import numpy as np
 
-from .analysis import check_tolerance
-from .errors import SepgenError, SpecError, WeightError
-from .ir import DTYPES, ConvSpec
+from ..analysis.weights import check_tolerance
+from ..errors import SepgenError, SpecError, WeightError
+from ..ir.spec import DTYPES, ConvSpec
 
 
 def as_weight_array(weight, what: str = "weight") -> np.ndarray:
@@ -67,10 +67,10 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
     (relative weight error; 0 allows only exact rewrites) is compiled for
     ``target``.  With ``trials > 0`` each stage is tuned with MetaSchedule;
     with ``log_dir`` the best recorded schedules are replayed.  Returns a
-    :class:`sepgen.runtime.CompiledConv`: ``y = op(x)``.  ``activation`` ("relu",
+    :class:`sepgen.runtime.compiled.CompiledConv`: ``y = op(x)``.  ``activation`` ("relu",
     "relu6", "silu") is applied to the output in the kernel's epilogue.
     """
-    from .targets import get_target
+    from ..targets.registry import get_target
 
     w = as_weight_array(weight)
     if w.ndim not in (3, 4, 5):
@@ -89,13 +89,13 @@ def compile_conv(weight, input_shape, bias=None, stride=1, padding=0, dilation=1
     b64 = None if b is None else b.astype(np.float64)
     log = None
     if trials > 0 or log_dir is not None:
-        from .logs import LogDir, default_log_root
+        from ..tuning.logs import LogDir, default_log_root
 
         log = LogDir(log_dir if log_dir is not None else default_log_root())
     candidates = []
     if plan is None:
-        from .cost import DEFAULT_COST_MODEL
-        from .passes import choose_plan
+        from ..analysis.cost import DEFAULT_COST_MODEL
+        from ..passes.pipeline import choose_plan
 
         model = DEFAULT_COST_MODEL
         if log is not None:   # plan times measured by earlier tuning runs outrank predictions
@@ -119,13 +119,13 @@ REVISIT_FACTOR = 3.0
 
 
 def _build_plan(spec, plan, tgt, trials, log, seed, progress, opts=None):
-    from .build import build_module, schedule_plan
-    from .runtime import CompiledConv
+    from ..codegen.build import build_module, schedule_plan
+    from ..runtime.compiled import CompiledConv
 
     notes = []
     replay = None
     if log is not None:
-        from .tune import tune_plan
+        from ..tuning.tuner import tune_plan
 
         replay, notes = tune_plan(plan, tgt, trials=trials, log_dir=log.root, seed=seed, progress=progress,
                                   opts=opts)
@@ -139,7 +139,7 @@ def _revisit_with_measurements(op, candidates, tgt, trials, log, seed, progress,
     """Tune close rivals of the chosen plan too, measure all, keep the fastest, remember the times."""
     import sys
 
-    from .cost import plan_key
+    from ..analysis.cost import plan_key
 
     chosen = next((c for c in candidates if plan_key(c.plan) == plan_key(op.plan)), None)
     if chosen is None or not tgt.is_native:
@@ -171,7 +171,7 @@ def _keep_lossy_only_if_faster(op, candidates, tgt, log, seed, opts=None):
     than the best exact plan, both built as they are (replayed or at the templates' defaults): the cost
     model prices tuned kernels, and an untuned factorized chain can be the slower (``sepgen tradeoff``:
     rank-r separable layers at tolerance 0.45 took 2x direct's time)."""
-    from .analysis import exact_rtol
+    from ..analysis.weights import exact_rtol
 
     limit = exact_rtol(op.spec.dtype)
     exact = [c for c in candidates if c.accepted and c.error <= limit]
@@ -191,7 +191,7 @@ def _keep_lossy_only_if_faster(op, candidates, tgt, log, seed, opts=None):
 
 def load(path):
     """Load an artifact written by ``op.save(path)`` or ``sepgen compile``; checks it first."""
-    from .artifact import load_artifact
+    from ..runtime.load import load_artifact
 
     return load_artifact(path)
 

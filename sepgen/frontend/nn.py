@@ -10,7 +10,7 @@ Build them from an existing layer with ``from_conv(conv, tolerance=..., input_sh
 or from scratch.  The trainable parameters are the plan's own (the 1-D filters
 of a separable plan, the depthwise and pointwise weights of a dw+pw plan), so a
 factorized layer trains as a factorized layer; the compiled kernels read them at
-every call, and gradients flow through :mod:`sepgen.ops` (PyTorch's conv
+every call, and gradients flow through :mod:`sepgen.runtime.ops` (PyTorch's conv
 backward, applied to the plan).
 
 Kernels are compiled per input shape: at construction for ``input_shape``, and
@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn as tnn
 
-from .errors import PlanError, SpecError, TensorError
+from ..errors import PlanError, SpecError, TensorError
 
 #: the PyTorch convolution modules sepgen replaces
 CONV_TYPES = (tnn.Conv1d, tnn.Conv2d, tnn.Conv3d)
@@ -96,9 +96,9 @@ class Conv(tnn.Module):
         hit = self._kernels.get(input_shape)
         if hit is not None:
             return hit[0]
-        from . import ops
-        from .api import compile_conv, make_spec
-        from .passes import candidate_plans
+        from ..driver.compile import compile_conv, make_spec
+        from ..passes.pipeline import candidate_plans
+        from ..runtime import ops
 
         w = self.dense_weight.cpu().double().numpy()
         b = None if self.dense_bias is None else self.dense_bias.cpu().double().numpy()
@@ -110,7 +110,7 @@ class Conv(tnn.Module):
             if self._signature is not None:
                 cands = [p for p in cands if _signature(p) == self._signature]
             else:
-                from .passes import error_budget
+                from ..analysis.weights import error_budget
 
                 cands = [p for p in cands if p.error <= error_budget(self.tolerance, dtype)]
             if not cands:
@@ -193,7 +193,7 @@ class Conv(tnn.Module):
 
     def __del__(self):
         try:
-            from . import ops
+            from ..runtime import ops
 
             for entry in self._kernels.values():
                 ops.unregister(entry[1])

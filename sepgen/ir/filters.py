@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .errors import WeightError
+from ..errors import WeightError
 
 __all__ = ["FILTERS", "named_filter"]
 

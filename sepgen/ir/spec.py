@@ -15,7 +15,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Literal, Sequence, Union
 
-from .errors import SpecError
+from ..errors import SpecError
 
 DType = Literal["float32", "float16"]
 DTYPES: tuple[str, ...] = ("float32", "float16")

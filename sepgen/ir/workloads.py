@@ -12,8 +12,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from .errors import SpecError
-from .ir import ConvSpec
+from ..errors import SpecError
+from .spec import ConvSpec
 
 
 @dataclass(frozen=True)

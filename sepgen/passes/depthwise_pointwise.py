@@ -22,10 +22,11 @@ from typing import ClassVar, Optional
 
 import numpy as np
 
-from ..analysis import check_tolerance, dw_pw_matrices, error_budget
+from ..analysis.rank import dw_pw_matrices
+from ..analysis.weights import check_tolerance, error_budget
 from ..errors import SpecError
-from ..stages import DepthwiseConv, DirectConv, FusedDwPw, Geometry, Plan, PointwiseConv, Stage
-from . import PassResult, apply_to_stages, factor_dtype, fresh_prefix, lazy, search_rank, svd_prediction
+from ..ir.stages import DepthwiseConv, DirectConv, FusedDwPw, Geometry, Plan, PointwiseConv, Stage
+from .base import PassResult, apply_to_stages, factor_dtype, fresh_prefix, lazy, search_rank, svd_prediction
 
 
 @dataclass(frozen=True)

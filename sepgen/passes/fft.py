@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Optional
 
-from ..analysis import check_tolerance
-from ..stages import DepthwiseConv, DirectConv, FFTConv, Plan, Stage
-from . import PassResult, apply_to_stages, replace_stage
+from ..analysis.weights import check_tolerance
+from ..ir.stages import DepthwiseConv, DirectConv, FFTConv, Plan, Stage
+from .base import PassResult, apply_to_stages, replace_stage
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Fuse a depthwise stage and the pointwise stage that reads it into one kernel.
 
-``DepthwiseConv -> PointwiseConv`` becomes one :class:`~sepgen.stages.FusedDwPw`
+``DepthwiseConv -> PointwiseConv`` becomes one :class:`~sepgen.ir.stages.FusedDwPw`
 chain: the schedule computes a depthwise tile and consumes it with the
 pointwise GEMM while it is in cache, so the intermediate never goes to memory.
 Exact: the parameters are unchanged.
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..stages import DepthwiseConv, FusedDwPw, Plan, PointwiseConv
-from . import PassResult
+from ..ir.stages import DepthwiseConv, FusedDwPw, Plan, PointwiseConv
+from .base import PassResult
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,12 @@ from typing import ClassVar, Optional
 
 import numpy as np
 
-from ..analysis import check_tolerance, cp_decompose, error_budget, jaderberg_matrices, unfoldings
+from ..analysis.rank import cp_decompose, jaderberg_matrices, unfoldings
+from ..analysis.weights import check_tolerance, error_budget
 from ..errors import SpecError
-from ..stages import AxisPass, DepthwiseConv, DirectConv, Plan, SeparableConv, Stage
-from . import (PassResult, apply_to_stages, factor_dtype, fresh_prefix, lazy, search_rank, sub_geometry,
-               svd_prediction)
+from ..ir.stages import AxisPass, DepthwiseConv, DirectConv, Plan, SeparableConv, Stage
+from .base import (PassResult, apply_to_stages, factor_dtype, fresh_prefix, lazy, search_rank, sub_geometry,
+                   svd_prediction)
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,12 @@ from typing import ClassVar, Optional
 
 import numpy as np
 
-from ..analysis import check_tolerance, error_budget, spatial_spectral_matrices
+from ..analysis.rank import spatial_spectral_matrices
+from ..analysis.weights import check_tolerance, error_budget
 from ..errors import SpecError
-from ..stages import AxisPass, DepthwiseConv, DirectConv, Plan, SpatialSpectral, Stage
-from . import (PassResult, apply_to_stages, factor_dtype, fresh_prefix, lazy, search_rank, sub_geometry,
-               svd_prediction)
+from ..ir.stages import AxisPass, DepthwiseConv, DirectConv, Plan, SpatialSpectral, Stage
+from .base import (PassResult, apply_to_stages, factor_dtype, fresh_prefix, lazy, search_rank, sub_geometry,
+                   svd_prediction)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ Layout::
     DIR/params.npz      the plan's parameter arrays (numeric .npy inside a zip; loaded without pickle)
     DIR/kernels.cu      (CUDA targets) the CUDA C of the kernels
     DIR/kernels.fatbin  (CUDA targets) SASS for sm_80, sm_90 and the target's arch; kernels.so embeds it,
-                        so the artifact loads on a GPU machine without nvcc (see sepgen.cuda)
+                        so the artifact loads on a GPU machine without nvcc (see sepgen.targets.cuda.library)
 
-:func:`load_artifact` validates the manifest, checks every file's sha256
+:func:`sepgen.runtime.load.load_artifact` validates the manifest, checks every file's sha256
 *before* loading anything, and refuses an artifact built for another
 architecture, with a clear :class:`ArtifactError`.  No pickle anywhere.
 """
@@ -25,15 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ArtifactError, PlanError, SepgenError
-from .stages import plan_from_dict, plan_to_dict
-from .version import __version__, tvm_version
+from ..errors import ArtifactError
+from ..ir.serialize import plan_to_dict
+from ..version import __version__, tvm_version
 
 FORMAT = "sepgen-artifact"
 FORMAT_VERSION = 1
 MODULE_FILE = "kernels.so"
 PARAMS_FILE = "params.npz"
-CUDA_FILES = ("kernels.cu", "kernels.fatbin")   # CUDA issue: CUDA source and fatbin of a CUDA artifact
+CUDA_FILES = ("kernels.cu", "kernels.fatbin")   # CUDA source and fatbin of a CUDA artifact
 MANIFEST = "manifest.json"
 
 
@@ -47,8 +47,7 @@ def sha256_file(path) -> str:
 
 def save_artifact(op, path) -> Path:
     """Write ``op`` (a CompiledConv) to directory ``path`` atomically (temp dir, then rename)."""
-    from .lowering import stage_param_names
-    from .stages import FFTConv
+    from ..ir.stages import FFTConv, stage_param_names
 
     path = Path(path)
     _check_destination(path)
@@ -62,16 +61,15 @@ def save_artifact(op, path) -> Path:
             else:
                 op.module.export_library(str(tmp / MODULE_FILE), **op.export_options())
             files[MODULE_FILE] = sha256_file(tmp / MODULE_FILE)
-        # --- CUDA issue: the CUDA source and the fatbin beside the library (which embeds the fatbin) ---
+        # the CUDA source and the fatbin beside the library (which embeds the fatbin)
         cuda_entry = None
         if op.target.family == "cuda" and op.module is not None:
-            from .cuda import artifact_files
+            from ..targets.cuda.library import artifact_files
 
             extra, cuda_entry = artifact_files(op)
             for name, data in extra.items():
                 (tmp / name).write_bytes(data)
                 files[name] = sha256_file(tmp / name)
-        # --- end CUDA issue ---
         np.savez(tmp / PARAMS_FILE, **{k: np.asarray(v) for k, v in op.plan.params.items()})
         files[PARAMS_FILE] = sha256_file(tmp / PARAMS_FILE)
         args = []
@@ -87,7 +85,7 @@ def save_artifact(op, path) -> Path:
             "input_shape": list(op.spec.input_shape), "output_shape": list(op.spec.output_shape),
             "dtype": op.spec.dtype, "stages": args, "files": files, "notes": list(op.notes),
         }
-        if cuda_entry:  # CUDA issue: archs of the fatbin, toolkit, file names
+        if cuda_entry:  # archs of the fatbin, toolkit, file names
             manifest["cuda"] = cuda_entry
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         if path.exists():
@@ -142,7 +140,7 @@ def validate_manifest(m, where="manifest") -> None:
     for key, typ in schema.items():
         _require(isinstance(m.get(key), typ), f"{where}: field {key!r} is missing or not a {typ.__name__}")
     for name, digest in m["files"].items():
-        _require(isinstance(name, str) and name in (MODULE_FILE, PARAMS_FILE, *CUDA_FILES),  # CUDA issue
+        _require(isinstance(name, str) and name in (MODULE_FILE, PARAMS_FILE, *CUDA_FILES),
                  f"{where}: unexpected file entry {name!r}")
         _require(isinstance(digest, str) and len(digest) == 64, f"{where}: bad sha256 for {name!r}")
     _require(PARAMS_FILE in m["files"], f"{where}: no {PARAMS_FILE} entry")
@@ -156,86 +154,3 @@ def validate_manifest(m, where="manifest") -> None:
     t = m["target"]
     for key in ("name", "family", "arch"):
         _require(isinstance(t.get(key), str), f"{where}: target field {key!r} is missing")
-
-
-def load_artifact(path):
-    """Load an artifact directory into a CompiledConv, after checking it."""
-    from .runtime import CompiledConv
-    from .targets import TargetPreset, _host_arch, host_cpu, host_isa_features, isa_features
-
-    path = Path(path)
-    m = read_manifest(path)
-    for name, digest in m["files"].items():
-        f = path / name
-        _require(f.is_file(), f"{path}: file {name} named in the manifest is missing")
-        got = sha256_file(f)
-        _require(got == digest, f"{path}: {name} does not match the manifest's sha256 "
-                                f"(expected {digest[:12]}..., found {got[:12]}...); refusing to load a modified artifact")
-    t = m["target"]
-    host = _host_arch()
-    # --- ARM issue: say where an aarch64 artifact runs ---
-    hint = (f"; run it on an aarch64 machine, or here under QEMU with sepgen.arm.run_under_qemu({str(path)!r}, x)"
-            if t["arch"] == "aarch64" else "")
-    # --- end ARM issue ---
-    _require(t["arch"] in (host, "cuda"),
-             f"{path} was compiled for {t['arch']} ({t['name']}); this machine is {host}{hint}")
-    try:
-        target = TargetPreset(t["name"], t["family"], t["arch"], mcpu=str(t.get("mcpu", "")),
-                              mtriple=str(t.get("mtriple", "")), mattr=tuple(str(a) for a in t.get("mattr", ())),
-                              num_cores=int(t.get("num_cores", 1)), vector_bits=int(t.get("vector_bits", 128)),
-                              tag=str(t.get("tag", "")))
-    except (TypeError, ValueError) as e:
-        raise ArtifactError(f"{path}: bad target in the manifest (num_cores, vector_bits, mattr...): "
-                            f"{type(e).__name__}: {e}") from None
-    # same architecture is not enough: a znver4 (AVX-512) kernel dies with SIGILL on an AVX2-only CPU
-    missing = sorted(isa_features(target) - host_isa_features())
-    shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
-    _require(not missing, f"{path} was compiled for {target.mcpu or 'a generic CPU'} ({t['name']}) and may use "
-                          f"{shown}, which this CPU ({host_cpu()}) lacks; rebuild it here "
-                          f"(`sepgen compile ... --target host` replays the tuning logs)")
-    try:
-        with np.load(path / PARAMS_FILE, allow_pickle=False) as z:
-            params = {k: z[k] for k in z.files}
-        plan = plan_from_dict(m["plan"], params)
-    except (PlanError, SepgenError) as e:
-        raise ArtifactError(f"{path}: {e}") from None
-    except Exception as e:  # a damaged npz
-        raise ArtifactError(f"{path}: cannot read parameters: {type(e).__name__}: {e}") from None
-    _require(tuple(plan.spec.input_shape) == tuple(m["input_shape"]), f"{path}: manifest input_shape disagrees with its spec")
-    _require(tuple(plan.spec.output_shape) == tuple(m["output_shape"]),
-             f"{path}: manifest output_shape disagrees with its spec")
-    plan_spec = plan.spec.to_dict()
-    bad = sorted(k for k in set(m["spec"]) | set(plan_spec) if m["spec"].get(k) != plan_spec.get(k))
-    _require(not bad, f"{path}: manifest spec disagrees with its plan's spec on {', '.join(map(str, bad))}")
-    _require(m["dtype"] == plan.spec.dtype, f"{path}: manifest dtype {m['dtype']!r} disagrees with its spec")
-    module = None
-    module_bytes = None
-    if MODULE_FILE in m["files"]:
-        import tvm
-
-        # --- CUDA issue: CUDA kernels load only where there is a GPU (no toolkit needed: fatbin embedded) ---
-        if t["family"] == "cuda":
-            from .cuda import check_loadable
-
-            check_loadable(m, path)
-        # --- end CUDA issue ---
-        try:
-            module = tvm.runtime.load_module(str(path / MODULE_FILE))
-        except Exception as e:
-            raise ArtifactError(f"{path}: cannot load {MODULE_FILE}: {str(e).splitlines()[0] if str(e) else e}") from None
-        # kept so that the loaded op can be saved again (a loaded library cannot be re-exported)
-        module_bytes = (path / MODULE_FILE).read_bytes()
-        _require(hashlib.sha256(module_bytes).hexdigest() == m["files"][MODULE_FILE],
-                 f"{path}: {MODULE_FILE} changed while loading (sha256 mismatch)")
-    sources = {int(s.get("stage", i)): str(s.get("source", "")) for i, s in enumerate(m["stages"])
-               if isinstance(s, dict)}
-    try:
-        op = CompiledConv(plan.spec, plan, target, module, sources, tuple(m.get("notes", ())))
-    except SepgenError as e:   # e.g. the manifest's plan names a stage the library lacks
-        raise ArtifactError(f"{path}: {e}") from None
-    op._module_bytes = module_bytes
-    # --- CUDA issue: keep the CUDA files so that the loaded op saves the same artifact ---
-    if t["family"] == "cuda" and isinstance(m.get("cuda"), dict):
-        op._cuda_files = ({n: (path / n).read_bytes() for n in CUDA_FILES if n in m["files"]}, dict(m["cuda"]))
-    # --- end CUDA issue ---
-    return op

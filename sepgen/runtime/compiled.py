@@ -10,117 +10,12 @@ import math
 
 import numpy as np
 
-from .errors import TensorError
-from .ir import ConvSpec
-from .lowering import stage_param_names
-from .stages import FFTConv, Plan
-from .targets import TargetPreset
-
-_TORCH_DTYPES = {"float32": "float32", "float16": "float16"}
-
-
-def _torch_dtype(name: str):
-    import torch
-
-    return getattr(torch, _TORCH_DTYPES[name])
-
-
-# TVM declares every buffer argument 64-byte aligned and emits aligned vector loads/stores for it:
-# a tensor at any other address (a numpy array, a view with an offset) crashes the process.
-_ALIGN = 64
-
-
-def _aligned_empty(shape, dtype, device="cpu"):
-    """An uninitialized contiguous tensor whose data pointer is _ALIGN-byte aligned."""
-    import torch
-
-    t = torch.empty(shape, dtype=dtype, device=device)
-    if t.data_ptr() % _ALIGN == 0:
-        return t
-    n = t.numel()
-    itemsize = t.element_size()
-    buf = torch.empty(n + _ALIGN // itemsize, dtype=dtype, device=device)
-    off = (-buf.data_ptr() % _ALIGN) // itemsize
-    return buf[off:off + n].view(tuple(shape))
-
-
-def new_output(shape, dtype):
-    """A function of no arguments that returns a new uninitialized contiguous CPU tensor of ``shape``:
-    ``empty_like`` of a template (0.9 us a call here, ``torch.empty(shape, dtype=)`` 1.6).  What
-    ``op(x)`` allocates its output with, and the benchmarks' MetaSchedule peer too."""
-    import functools
-
-    import torch
-
-    return functools.partial(torch.empty_like, torch.empty(tuple(shape), dtype=dtype))
-
-
-def _aligned(t):
-    """``t`` itself when contiguous and aligned, else an aligned contiguous copy."""
-    if t.is_contiguous() and t.data_ptr() % _ALIGN == 0:
-        return t
-    a = _aligned_empty(tuple(t.shape), t.dtype, t.device)
-    a.copy_(t)
-    return a
-
-
-def _fft_geometry(geom, w):
-    """Of ``geom`` (and ``w``'s kernel size): the padding for F.pad, the FFT dims, the transform size (the
-    padded input: a valid cross-correlation of an input of size S needs no more) and the dilated kernel size."""
-    pads = []
-    for lo, hi in reversed(geom.padding):
-        pads += [lo, hi]
-    size = [s + lo + hi for s, (lo, hi) in zip(geom.in_shape[2:], geom.padding)]
-    kd = [d * (kk - 1) + 1 for kk, d in zip(w.shape[2:], geom.dilation)]
-    return pads, tuple(range(-geom.ndim, 0)), size, kd
-
-
-def weight_spectrum(w, geom, dtype):
-    """The real FFT of ``w`` flipped and dilated, at the transform size :func:`fft_conv` uses for ``geom``:
-    it depends on the weight only, so a compiled op computes it once (for a 1-channel 255-tap kernel on
-    16384 points it was a third of each call, for 8->8 channels 64 of the 80 transforms)."""
-    import torch
-
-    _, dims, size, kd = _fft_geometry(geom, w)
-    wf = w.to(torch.float64 if dtype == torch.float64 else torch.float32)
-    if any(d != 1 for d in geom.dilation):
-        wd = wf.new_zeros((wf.shape[0], wf.shape[1], *kd))
-        wd[(slice(None), slice(None), *[slice(None, None, d) for d in geom.dilation])] = wf
-        wf = wd
-    return torch.fft.rfftn(torch.flip(wf, dims=dims), s=size, dim=dims)
-
-
-def fft_conv(x, w, b, geom, spectrum=None):
-    """Convolution (cross-correlation, as F.conv) through real FFTs; exact up to rounding.  ``spectrum``:
-    :func:`weight_spectrum` of ``w``, when the caller has it."""
-    import torch
-    import torch.nn.functional as F
-
-    nd = geom.ndim
-    dtype = x.dtype
-    xf = x.to(torch.float64) if dtype == torch.float64 else x.float()
-    pads, dims, size, kd = _fft_geometry(geom, w)
-    if any(pads):
-        xf = F.pad(xf, pads)
-    X = torch.fft.rfftn(xf, s=size, dim=dims)
-    Wt = spectrum if spectrum is not None else weight_spectrum(w, geom, dtype)
-    g = geom.groups
-    n = xf.shape[0]
-    cin_g = xf.shape[1] // g
-    cout_g = w.shape[0] // g
-    Xg = X.reshape(n, g, 1, cin_g, *X.shape[2:])
-    Wg = Wt.reshape(1, g, cout_g, cin_g, *Wt.shape[2:])
-    Y = (Xg * Wg).sum(dim=3).reshape(n, g * cout_g, *X.shape[2:])
-    y = torch.fft.irfftn(Y, s=size, dim=dims)
-    # full linear conv index j corresponds to valid output at j - (K-1)
-    sl = [slice(None), slice(None)]
-    for ax in range(nd):
-        start = kd[ax] - 1
-        sl.append(slice(start, start + (geom.out_shape[2 + ax] - 1) * geom.stride[ax] + 1, geom.stride[ax]))
-    y = y[tuple(sl)]
-    if b is not None:
-        y = y + b.to(y.dtype).reshape(1, -1, *([1] * nd))
-    return y.to(dtype).contiguous()
+from ..errors import TensorError
+from ..ir.spec import ConvSpec
+from ..ir.stages import FFTConv, Plan, stage_param_names
+from ..targets.registry import TargetPreset
+from .fft import fft_conv, weight_spectrum
+from .memory import _ALIGN, _aligned, _aligned_empty, _torch_dtype, new_output
 
 
 class CompiledConv:
@@ -143,21 +38,19 @@ class CompiledConv:
         self._dtype = _torch_dtype(spec.dtype)
         self._params = {k: _aligned(torch.from_numpy(np.ascontiguousarray(v).astype(spec.dtype, copy=False)))
                         for k, v in plan.params.items()}
-        # --- CUDA issue: parameters live on the GPU (where there is one; without, calls are refused) ---
+        # parameters live on the GPU (where there is one; without, calls are refused)
         if target.family == "cuda" and torch.cuda.is_available():
             self._params = {k: v.to("cuda") for k, v in self._params.items()}
-        # --- end CUDA issue ---
         self._calls = []
         self._spectra = {}      # FFT stage index -> (weight key, its spectrum, the weight): see _spectrum
-        # --- ARM issue: an op compiled for a foreign CPU (sepgen.cross) is saved, never called here ---
-        from .cross import is_foreign
+        # an op compiled for a foreign CPU (sepgen.targets.cross) is saved, never called here
+        from ..targets.cross import is_foreign
 
         self._foreign = is_foreign(target)
-        # --- end ARM issue ---
         for i, st in enumerate(plan.stages):
             if isinstance(st, FFTConv):
                 self._calls.append(("fft", st, None, None))
-            elif self._foreign:   # ARM issue: its functions cannot be looked up (nor run) on this machine
+            elif self._foreign:   # its functions cannot be looked up (nor run) on this machine
                 self._calls.append(("tvm", st, None, [self._params[p] for p in stage_param_names(st)]))
             else:
                 fn = None
@@ -195,8 +88,8 @@ class CompiledConv:
         layout) before it runs, and refuses what does not match: that input then takes the checked path
         (which copies a non-contiguous one, or raises its clear error).  The output comes from
         :func:`new_output`.  Per call it saves ~3.5 us of
-        Python (on a 1024x7x7 depthwise layer, 19.2 -> 16.6 us in session 7, 11.5 -> 9.9 in session 11,
-        the kernel alone 8.5 us)."""
+        Python (on a 1024x7x7 depthwise layer, measured twice: 19.2 -> 16.6 us and 11.5 -> 9.9 us, the
+        kernel alone 8.5 us)."""
         import torch
 
         if len(self._calls) != 1 or self._calls[0][0] != "tvm" or self._foreign or self._device_type() != "cpu":
@@ -232,13 +125,11 @@ class CompiledConv:
     def check_input(self, x):
         import torch
 
-        # --- ARM issue ---
         if self._foreign:
-            from .cross import foreign_call_error
-            from .errors import TargetError
+            from ..errors import TargetError
+            from ..targets.cross import foreign_call_error
 
             raise TargetError(foreign_call_error(self.target))
-        # --- end ARM issue ---
         if not isinstance(x, torch.Tensor):
             raise TensorError(f"input must be a torch.Tensor, got {type(x).__name__}")
         if tuple(x.shape) != self.spec.input_shape:
@@ -297,7 +188,7 @@ class CompiledConv:
             if last and out is not None:
                 y = dst
             else:
-                y = _aligned_empty(st.out_shape, self._dtype, cur.device)  # CUDA issue: on the input's device
+                y = _aligned_empty(st.out_shape, self._dtype, cur.device)  # on the input's device
             fn(cur, *stage_params, y)
             cur = y
         if out is not None and cur is not out:
@@ -354,7 +245,7 @@ class CompiledConv:
 
         import torch
 
-        # --- CUDA issue: inputs on the kernel's device; wait for the GPU around each call ---
+        # inputs on the kernel's device; wait for the GPU around each call
         cuda = self._device_type() == "cuda"
         sync = torch.cuda.synchronize if cuda else (lambda: None)
         if x is None:
@@ -368,22 +259,19 @@ class CompiledConv:
             self(x)
             sync()
             ts.append(time.perf_counter() - t0)
-        # --- end CUDA issue ---
         return float(np.median(ts) * 1e6)
 
     def export_options(self) -> dict:
         """Keyword arguments for ``export_library`` (a cross compiler for foreign targets)."""
-        # --- CUDA issue: embed a fatbin (sm_80 + sm_90 + the target's arch) instead of CUDA source ---
+        # embed a fatbin (sm_80 + sm_90 + the target's arch) instead of CUDA source
         if self.target.family == "cuda":
-            from .cuda import export_options as cuda_export_options
+            from ..targets.cuda.library import export_options as cuda_export_options
 
             return cuda_export_options(self.target)
-        # --- end CUDA issue ---
-        # --- ARM issue: aarch64-linux-gnu-g++ for aarch64 Linux presets; a clear error for macOS dylibs ---
-        from .cross import export_options
+        # aarch64-linux-gnu-g++ for aarch64 Linux presets; a clear error for macOS dylibs
+        from ..targets.cross import export_options
 
         return export_options(self.target)
-        # --- end ARM issue ---
 
     def save(self, path) -> None:
         from .artifact import save_artifact

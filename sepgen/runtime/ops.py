@@ -26,7 +26,7 @@ import threading
 
 import torch
 
-from .errors import TensorError
+from ..errors import TensorError
 
 _OPS: dict = {}
 _NEXT = itertools.count(1)
@@ -34,7 +34,7 @@ _LOCK = threading.Lock()
 
 
 def register(op) -> int:
-    """Register a :class:`sepgen.runtime.CompiledConv`; returns the handle the custom op takes."""
+    """Register a :class:`sepgen.runtime.compiled.CompiledConv`; returns the handle the custom op takes."""
     with _LOCK:
         h = next(_NEXT)
         _OPS[h] = op

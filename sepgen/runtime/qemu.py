@@ -1,30 +1,4 @@
-"""ARM (aarch64) CPU targets: presets, and running cross-compiled kernels under QEMU.
-
-Presets (family ``cpu``, arch ``aarch64``, NEON, 128-bit vectors, so the CPU
-templates tile for 4 float32 lanes):
-
-================  ==========================  ==================================  =====
-preset            LLVM triple / mcpu          typical machine                     cores
-================  ==========================  ==================================  =====
-``aarch64``       aarch64-linux-gnu, generic  any ARMv8-A Linux board             4
-``cortex-a53``    aarch64-linux-gnu           Raspberry Pi 3, Zero 2 W            4
-``cortex-a72``    aarch64-linux-gnu           Raspberry Pi 4 (BCM2711)            4
-``cortex-a76``    aarch64-linux-gnu           Raspberry Pi 5 (BCM2712)            4
-``neoverse-n1``   aarch64-linux-gnu           AWS Graviton2, Ampere Altra         4
-``neoverse-v1``   aarch64-linux-gnu           AWS Graviton3                       4
-``apple-m1``      arm64-apple-darwin          Apple M1 (and later) Macs           4
-================  ==========================  ==================================  =====
-
-``num_cores`` is the number of tasks a parallel loop is split into and part of
-the tuning-log key (``aarch64-cortex-a72-4c-neon``).  4 matches every
-Raspberry Pi and a 4-vCPU cloud instance (c6g.xlarge / c7g.xlarge); on a bigger
-instance make your own preset, e.g. ``sepgen.arm.preset("neoverse-n1",
-num_cores=16)``, and pass it as ``target=``.  For Apple M1 it is the 4
-performance cores (the efficiency cores would be the stragglers of an evenly
-split loop).
-
-Apple targets compile here (the kernels' Mach-O object, :func:`sepgen.cross.write_object`),
-but their dylib can only be linked on the Mac: build artifacts natively there.
+"""Running aarch64 code on this machine under QEMU (user mode): a correctness check, never a timing.
 
 :func:`run_under_qemu` runs an op compiled for an aarch64 Linux preset (or an
 artifact directory built for one) under ``qemu-aarch64-static`` and returns
@@ -33,61 +7,14 @@ nothing about ARM performance; nothing here measures or reports them.
 """
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
-from .errors import ArtifactError, TargetError, TensorError
-from .targets import PRESETS_EXTRA, TargetPreset
-
-LINUX_TRIPLE = "aarch64-linux-gnu"
-DEFAULT_CORES = 4
-
-
-def _arm(name: str, mcpu: str, desc: str, cores: int = DEFAULT_CORES, triple: str = LINUX_TRIPLE) -> TargetPreset:
-    return TargetPreset(name, "cpu", "aarch64", mcpu=mcpu, mtriple=triple, mattr=("+neon",), num_cores=cores,
-                        vector_bits=128, description=desc)
-
-
-ARM_PRESETS: dict[str, TargetPreset] = {
-    "aarch64": _arm("aarch64", "", "generic ARMv8-A with NEON (any aarch64 Linux board), 4 cores"),
-    "cortex-a53": _arm("cortex-a53", "cortex-a53", "Cortex-A53: Raspberry Pi 3 / Zero 2 W, 4 cores"),
-    "cortex-a72": _arm("cortex-a72", "cortex-a72", "Cortex-A72: Raspberry Pi 4, 4 cores"),
-    "cortex-a76": _arm("cortex-a76", "cortex-a76", "Cortex-A76: Raspberry Pi 5, 4 cores"),
-    "neoverse-n1": _arm("neoverse-n1", "neoverse-n1", "Neoverse N1: AWS Graviton2 / Ampere Altra, 4 cores"),
-    "neoverse-v1": _arm("neoverse-v1", "neoverse-v1", "Neoverse V1: AWS Graviton3, 4 cores"),
-    "apple-m1": _arm("apple-m1", "apple-m1", "Apple M1 (macOS arm64), 4 performance cores; "
-                     "the dylib is built natively on the Mac", triple="arm64-apple-darwin"),
-}
-PRESETS_EXTRA.update(ARM_PRESETS)
-
-
-def preset(name: str, **changes) -> TargetPreset:
-    """An ARM preset with some fields changed (``num_cores=16``); its tuning-log key changes with them."""
-    try:
-        base = ARM_PRESETS[name]
-    except KeyError:
-        raise TargetError(f"unknown ARM preset {name!r}; known: {', '.join(ARM_PRESETS)}") from None
-    try:
-        return dataclasses.replace(base, **changes)
-    except TypeError as e:
-        raise TargetError(f"cannot change {name}: {e}") from None
-
-
-def is_arm_linux(target) -> bool:
-    return (getattr(target, "family", "") == "cpu" and target.arch == "aarch64"
-            and "linux" in (target.mtriple or LINUX_TRIPLE))
-
-
-def qemu_unavailable_reason() -> str:
-    """Why :func:`run_under_qemu` cannot run on this machine ("" when it can)."""
-    from . import _qemu
-
-    return _qemu.unavailable_reason()
-
+from ..errors import ArtifactError, TargetError, TensorError
+from ..targets.arm import DEFAULT_CORES, LINUX_TRIPLE, is_arm_linux
 
 # ---- running under QEMU ------------------------------------------------------------------------
 
@@ -108,7 +35,7 @@ def _to_numpy(x, shape, dtype: str) -> np.ndarray:
 
 
 class _Script:
-    """A runner script: buffers in files, calls, saves (see sepgen/_qemu/runner.c)."""
+    """A runner script: buffers in files, calls, saves (see sepgen/targets/qemu/runner.c)."""
 
     def __init__(self, d: Path, threads: int):
         self.d = d
@@ -134,8 +61,8 @@ class _Script:
 
 def _load_foreign_artifact(path: Path):
     """(plan, target dict, kernels.so path or None) of an artifact built for aarch64 Linux, after its checks."""
+    from ..ir.serialize import plan_from_dict
     from .artifact import MODULE_FILE, PARAMS_FILE, read_manifest, sha256_file
-    from .stages import plan_from_dict
 
     m = read_manifest(path)
     for name, digest in m["files"].items():
@@ -159,19 +86,19 @@ def run_under_qemu(op, x, *, threads: Optional[int] = None, return_stats: bool =
                    workdir=None):
     """Run ``op`` on ``x`` under ``qemu-aarch64-static`` and return the output as a torch tensor.
 
-    ``op`` is a :class:`~sepgen.runtime.CompiledConv` compiled for an aarch64
+    ``op`` is a :class:`~sepgen.runtime.compiled.CompiledConv` compiled for an aarch64
     Linux preset (its kernel object is linked statically with the runner), or
     the path of an artifact directory built for one (its ``kernels.so``, as
     linked by ``aarch64-linux-gnu-g++``, is loaded by the runner).  Parallel
     loops run on ``threads`` threads (default: the target's ``num_cores``).
     FFT stages run on this machine with ``torch.fft``.  With
     ``return_stats=True`` returns ``(y, stats)`` where ``stats`` lists one
-    :class:`sepgen._qemu.RunStats` per emulated run.  For correctness only:
+    :class:`sepgen.targets.qemu.RunStats` per emulated run.  For correctness only:
     emulated timings say nothing about ARM performance.
     """
     import torch
 
-    from . import _qemu
+    from ..targets import qemu as _qemu
 
     _qemu.require_tools()
     lib = module = None
@@ -194,48 +121,6 @@ def run_under_qemu(op, x, *, threads: Optional[int] = None, return_stats: bool =
     return (y, stats) if return_stats else y
 
 
-def run_stage_under_qemu(stage, x, params: dict, target="cortex-a72", dtype: Optional[str] = None,
-                         threads: Optional[int] = None, return_stats: bool = False, timeout: float = 600,
-                         log_dir=None):
-    """One stage of a plan, built for ``target`` and run under QEMU.
-
-    Built with the template's default knobs, or with ``log_dir`` the best
-    record of that tuning log (TargetError when it has none that applies).
-    ``x`` and ``params`` (name -> array, the stage's parameter names) are numpy
-    arrays; returns the output as a numpy array (and the run statistics with
-    ``return_stats=True``).  Checks templates and tuning logs stage by stage;
-    correctness only.
-    """
-    from . import _qemu
-    from .build import ScheduledStage, build_module, schedule_stage
-    from .targets import get_target
-
-    _qemu.require_tools()
-    tgt = get_target(target)
-    if not is_arm_linux(tgt):
-        raise TargetError(f"{tgt.name} is not an aarch64 Linux target")
-    dtype = dtype or str(np.asarray(x).dtype)
-    if log_dir is not None:
-        from .logs import LogDir
-        from .tune import make_replay
-
-        replay, notes = make_replay(LogDir(log_dir), dtype)
-        got = replay(0, stage, tgt)
-        if got is None:
-            raise TargetError(f"no usable tuning record for {stage.describe()} on {tgt.name} in {log_dir}: "
-                              f"{'; '.join(notes)}")
-        lowered, mod, source = got
-        scheduled = ScheduledStage(0, stage, lowered, mod["main"], source)
-    else:
-        lowered, sch = schedule_stage(stage, dtype, tgt)
-        scheduled = ScheduledStage(0, stage, lowered, sch.mod["main"])
-    ex = build_module([scheduled], tgt)
-    xin = _to_numpy(x, stage.in_shape, dtype)
-    y, stats = _emulate([(0, stage)], params, xin, dtype, int(threads or tgt.num_cores), module=ex.mod,
-                        timeout=timeout)
-    return (y, stats) if return_stats else y
-
-
 def _emulate(stages, params: dict, x: np.ndarray, dtype: str, threads: int, *, module=None, lib=None,
              timeout: float = 600, workdir=None):
     """Run ``stages`` ((index, stage) pairs; TVM functions ``stage<index>``) from ``module`` (linked
@@ -244,10 +129,9 @@ def _emulate(stages, params: dict, x: np.ndarray, dtype: str, threads: int, *, m
 
     import torch
 
-    from . import _qemu
-    from .lowering import stage_param_names
-    from .runtime import fft_conv
-    from .stages import FFTConv
+    from ..ir.stages import FFTConv, stage_param_names
+    from ..targets import qemu as _qemu
+    from .fft import fft_conv
 
     tvm_idx = [i for i, st in stages if not isinstance(st, FFTConv)]
     all_stats = []
@@ -300,7 +184,3 @@ def _emulate(stages, params: dict, x: np.ndarray, dtype: str, threads: int, *, m
             all_stats.append(_qemu.run(exe, sc.write(), run_dir, dynamic=dynamic, timeout=timeout))
             cur = np.fromfile(run_dir / "out.bin", dtype=dtype).reshape(out_shape)
     return cur, all_stats
-
-
-__all__ = ["ARM_PRESETS", "preset", "run_under_qemu", "run_stage_under_qemu", "qemu_unavailable_reason",
-           "is_arm_linux"]

@@ -6,13 +6,13 @@ architecture (``cortex-a72`` on an x86 workstation) or another operating system
 other target; only three things differ:
 
 * calling the compiled op here is refused (:func:`foreign_call_error`): run it
-  on the device, or under QEMU with :func:`sepgen.arm.run_under_qemu`;
+  on the device, or under QEMU with :func:`sepgen.runtime.qemu.run_under_qemu`;
 * exporting the module links it with the target's cross toolchain
   (:func:`export_options`: ``aarch64-linux-gnu-g++`` for ``*-linux-gnu``
   triples); a Darwin dylib cannot be linked here and the error says how to get
   one (build natively on the Mac) and how to get the object file;
 * tuning measures candidates on the device through TVM's RPC runner
-  (:mod:`sepgen.tune`, ``--rpc-tracker``/``--rpc-key``).
+  (:mod:`sepgen.tuning.tuner`, ``--rpc-tracker``/``--rpc-key``).
 
 Debian packages of the toolchain: ``gcc-aarch64-linux-gnu g++-aarch64-linux-gnu``
 (``make system-deps`` installs them with ``qemu-user-static``).
@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from .errors import TargetError
+from ..errors import TargetError
 
 APT_PACKAGES = ("gcc-aarch64-linux-gnu", "g++-aarch64-linux-gnu", "qemu-user-static")
 APT_HINT = ("install them with `make system-deps` (Debian/Ubuntu: apt-get install gcc-aarch64-linux-gnu "
@@ -54,7 +54,7 @@ def target_os(target) -> str:
 
 def is_foreign(target) -> bool:
     """True for a CPU target whose code cannot run on this machine (other architecture or OS)."""
-    from .targets import _host_arch
+    from .registry import _host_arch
 
     if getattr(target, "family", "cpu") != "cpu":
         return False
@@ -82,7 +82,7 @@ def darwin_message(target) -> str:
     return (f"cannot link a macOS dylib for {target.name} ({target.mtriple}) on this {host_os()} machine: "
             f"linking Mach-O needs Apple's linker (Xcode command line tools). Build the artifact natively on "
             f"the Mac (`pip install sepgen` there; apache-tvm ships macOS arm64 wheels, then `sepgen compile ... "
-            f"--target {target.name}`), or take the Mach-O object with sepgen.cross.write_object(op, 'kernels.o') "
+            f"--target {target.name}`), or take the Mach-O object with sepgen.targets.cross.write_object(op, 'kernels.o') "
             f"and link it on the Mac with `clang++ -shared -undefined dynamic_lookup -o kernels.so kernels.o`")
 
 
@@ -108,9 +108,9 @@ def foreign_call_error(target) -> str:
     """The message of calling an op compiled for a foreign target."""
     if target_os(target) == "darwin" and host_os() != "darwin":
         return (f"compiled for {target.name} ({target.arch}, macOS); this machine is {host_os()}: save it "
-                f"(sepgen.cross.write_object) and build natively on the Mac")
+                f"(sepgen.targets.cross.write_object) and build natively on the Mac")
     return (f"compiled for {target.name} ({target.arch}); run it there or under QEMU via "
-            f"sepgen.arm.run_under_qemu")
+            f"sepgen.runtime.qemu.run_under_qemu")
 
 
 def write_object(op_or_module, path) -> Path:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from .errors import TargetError
+from ..errors import TargetError
 
 Family = Literal["cpu", "cuda"]
 
@@ -46,12 +46,10 @@ class TargetPreset:
 
         if self.tag:
             return tvm.target.Target(self.tag)
-        # --- CUDA issue: a CUDA preset without a tag (a GPU TVM has no tag for) ---
-        if self.family == "cuda":
-            from .cuda import generic_tvm_target
-
-            return generic_tvm_target(self.mcpu or "sm_80")
-        # --- end CUDA issue ---
+        # a CUDA preset without a tag (a GPU TVM has no tag for)
+        factory = TVM_TARGET_FACTORIES.get(self.family)
+        if factory is not None:
+            return factory(self)
         cfg: dict = {"kind": "llvm", "num-cores": int(self.num_cores)}
         if self.mcpu:
             cfg["mcpu"] = self.mcpu
@@ -63,10 +61,9 @@ class TargetPreset:
 
     def key(self) -> str:
         """Directory name under tuning_logs/: everything about the target that invalidates a schedule."""
-        # --- CUDA issue: GPU schedules depend on the compute capability only (cuda-sm_80, cuda-sm_90) ---
+        # GPU schedules depend on the compute capability only (cuda-sm_80, cuda-sm_90)
         if self.family == "cuda":
             return f"cuda-{self.mcpu or 'generic'}"
-        # --- end CUDA issue ---
         parts = [self.arch, self.mcpu or "generic", f"{self.num_cores}c"]
         if self.mattr:
             parts.append("".join(a.strip("+") for a in self.mattr))
@@ -160,9 +157,13 @@ def _static_presets() -> dict[str, TargetPreset]:
     }
 
 
-# --- CUDA issue: PRESETS_EXTRA values may be resolved lazily (_extra, preset_names, get_target) ---
+# PRESETS_EXTRA values may be resolved lazily (_extra, preset_names, get_target)
 # Other target families register here: a preset, or a function returning one that raises
 # TargetError where the target cannot be used (e.g. "cuda", the local GPU, on a machine without).
+#: family -> function(preset) -> tvm.target.Target, for families whose presets have no LLVM
+#: configuration (target family modules register theirs: see sepgen.targets.cuda.presets)
+TVM_TARGET_FACTORIES: dict = {}
+
 PRESETS_EXTRA: dict = {}
 
 
@@ -200,13 +201,8 @@ def get_target(target) -> TargetPreset:
     if target in PRESETS_EXTRA:
         return _extra(target)
     raise TargetError(f"unknown target {target!r}; known presets: {', '.join(preset_names())}")
-# --- end CUDA issue (lazy presets) ---
 
 
-# --- CUDA issue: sepgen.cuda registers the CUDA presets (cuda-sm80, cuda-sm90, cuda) when imported ---
-from . import cuda as _cuda  # noqa: E402,F401  (after PRESETS_EXTRA exists; sepgen.cuda imports no TVM at import)
-# --- end CUDA issue ---
+# sepgen.targets.cuda.library registers the CUDA presets (cuda-sm80, cuda-sm90, cuda) when imported
 
-# --- ARM issue: sepgen.arm registers the aarch64 presets (aarch64, cortex-a53/a72/a76, neoverse-n1/v1, apple-m1) ---
-from . import arm as _arm  # noqa: E402,F401  (after PRESETS_EXTRA exists; sepgen.arm imports no TVM at import)
-# --- end ARM issue ---
+# sepgen.runtime.qemu registers the aarch64 presets (aarch64, cortex-a53/a72/a76, neoverse-n1/v1, apple-m1)

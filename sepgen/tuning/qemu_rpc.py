@@ -12,15 +12,15 @@ records are correct kernels, not to choose fast ones.
 
 ::
 
-    python -m sepgen.qemu_rpc setup                       # once: the guest (downloads ~110 MB)
+    python -m sepgen.cli.qemu_rpc setup                       # once: the guest (downloads ~110 MB)
     python -m tvm.exec.rpc_tracker --host 127.0.0.1 --port 9190
-    python -m sepgen.qemu_rpc serve --tracker 127.0.0.1:9190 --key qemu-aarch64
+    python -m sepgen.cli.qemu_rpc serve --tracker 127.0.0.1:9190 --key qemu-aarch64
     sepgen tune-and-compile mobilenet_v1_dw_2 --target cortex-a72 --trials 16 \\
         --rpc-tracker 127.0.0.1:9190 --rpc-key qemu-aarch64 --log-dir out/emulated_logs --out out/dw_emu
 
 or all of it in one command (a private tracker and server on loopback)::
 
-    python -m sepgen.qemu_rpc tune-and-compile mobilenet_v1_dw_2 --target cortex-a72 --trials 16 \\
+    python -m sepgen.cli.qemu_rpc tune-and-compile mobilenet_v1_dw_2 --target cortex-a72 --trials 16 \\
         --log-dir out/emulated_logs --out out/dw_emu
 
 The guest is an arm64 Python 3.11 from Debian's packages (``apt-get download``
@@ -32,10 +32,8 @@ removed (the server needs the runtime only).  It lives in ``$SEPGEN_QEMU_GUEST``
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -44,11 +42,11 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from .errors import BuildError, TargetError
-from .remote import (EMULATION_INFO_FUNC, EMULATION_LABEL, RPCOptions, count_servers, free_port,
-                     is_emulated_meta, start_tracker, stop_process as stop)
+from ..errors import BuildError, TargetError
+from ..targets import qemu as _qemu
+from .remote import EMULATION_LABEL, RPCOptions, count_servers, is_emulated_meta
 
-GUEST_DIR = Path(__file__).resolve().parent / "_qemu" / "guest"   # sepgen_rpc_guest.py: runs in the guest
+GUEST_DIR = Path(_qemu.__file__).resolve().parent / "guest"   # sepgen_rpc_guest.py: runs in the guest
 QEMU = "qemu-aarch64-static"
 CROSS_CXX = "aarch64-linux-gnu-g++"
 DEBIAN_SUITE = "bookworm"            # its python3.11 matches the cp311 tvm-ffi wheel
@@ -116,11 +114,11 @@ def unavailable_reason(root=None) -> str:
     info = guest_info(root)
     if info is None:
         return (f"the aarch64 guest (arm64 Python + TVM runtime) is not prepared at {root}; run `python -m "
-                f"sepgen.qemu_rpc setup` (or `make system-deps`; downloads ~110 MB)")
+                f"sepgen.tuning.qemu_rpc setup` (or `make system-deps`; downloads ~110 MB)")
     want = _tvm_versions()
     if info.get("versions") != want:
         return (f"the aarch64 guest at {root} has {info.get('versions')}, this machine {want}; run `python -m "
-                f"sepgen.qemu_rpc setup --force`")
+                f"sepgen.tuning.qemu_rpc setup --force`")
     return ""
 
 
@@ -289,7 +287,7 @@ def wait_for_servers(rpc: RPCOptions, n: int = 1, timeout: float = 180, procs=()
 
 def mark_emulated(root) -> list[Path]:
     """Add ``"emulated": true`` to every meta.json under ``root`` whose ``measured_on`` says emulated."""
-    from .logs import META_FILE, _atomic_write
+    from .records import META_FILE, _atomic_write
 
     changed = []
     for p in sorted(Path(root).glob(f"**/{META_FILE}")):
@@ -302,138 +300,3 @@ def mark_emulated(root) -> list[Path]:
             _atomic_write(p, json.dumps(m, indent=2, sort_keys=True) + "\n")
             changed.append(p)
     return changed
-
-
-class _FlagTimes:
-    """A text stream that appends a flag to every line reporting a time (``... 12.3 us ...``)."""
-
-    _TIME = re.compile(r"\d us\b")
-
-    def __init__(self, stream, flag: str):
-        self.stream, self.flag, self.buf = stream, flag, ""
-
-    def write(self, s: str) -> int:
-        self.buf += s
-        while "\n" in self.buf:
-            line, self.buf = self.buf.split("\n", 1)
-            self.stream.write(line + (self.flag if self._TIME.search(line) else "") + "\n")
-        return len(s)
-
-    def flush(self) -> None:
-        if self.buf:
-            self.stream.write(self.buf)
-            self.buf = ""
-        self.stream.flush()
-
-    def __getattr__(self, name):
-        return getattr(self.stream, name)
-
-
-# ---- command line ---------------------------------------------------------------------------------
-
-BANNER = ("EMULATED: candidates run under qemu-aarch64-static on this machine; every time below is the "
-          "emulator's, not ARM performance (use it to check the flow, tune on a real board for speed)")
-
-
-def _serve(args) -> int:
-    argv, env = server_command(args.tracker, args.key, root=args.root, host=args.host, port=args.port,
-                               port_end=args.port_end, custom_addr=args.custom_addr, threads=args.threads)
-    print(f"{BANNER}\nserving key {args.key!r} at tracker {args.tracker} from an aarch64 TVM runtime under "
-          f"{QEMU} (registers {EMULATION_INFO_FUNC}); Ctrl-C stops it", flush=True)
-    os.execvpe(argv[0], argv, env)
-    return 1  # pragma: no cover
-
-
-def _tune_and_compile(args, rest: list[str]) -> int:
-    """``sepgen tune-and-compile ... --rpc-tracker`` against a private tracker + emulated server."""
-    from . import cli
-    from .logs import default_log_root
-
-    why = unavailable_reason(args.root)
-    if why:
-        raise TargetError(f"the emulated aarch64 RPC server cannot start: {why}")
-    if any(a.startswith("--rpc-") for a in rest):
-        raise TargetError("this command starts its own tracker and server: leave out --rpc-tracker/--rpc-key")
-    lp = argparse.ArgumentParser(add_help=False)
-    lp.add_argument("--log-dir", default=None)
-    log_dir = lp.parse_known_args(rest)[0].log_dir
-    tmp = Path(tempfile.mkdtemp(prefix="sepgen-qemu-rpc-"))
-    port = free_port()
-    rpc = RPCOptions("127.0.0.1", port, args.key)
-    procs = [start_tracker(port, log_path=tmp / "tracker.log")]
-    try:
-        time.sleep(0.5)
-        procs.append(start_server(f"127.0.0.1:{port}", args.key, root=args.root, port=free_port(),
-                                  threads=args.threads, log_path=tmp / "server.log"))
-        print(f"{BANNER}\nstarting a tracker (127.0.0.1:{port}) and an emulated aarch64 RPC server ...",
-              file=sys.stderr, flush=True)
-        wait_for_servers(rpc, 1, timeout=180, procs=procs)
-        err = sys.stderr
-        sys.stderr = _FlagTimes(err, "  [emulated: qemu-aarch64, not ARM performance]")
-        try:
-            rc = cli.main(["tune-and-compile", *rest, "--rpc-tracker", f"127.0.0.1:{port}", "--rpc-key", args.key,
-                           "--rpc-timeout", str(args.rpc_timeout)])
-        finally:
-            sys.stderr.flush()
-            sys.stderr = err
-        marked = mark_emulated(log_dir or default_log_root())
-        if marked:
-            print(f"flagged {len(marked)} tuning log(s) as emulated (meta.json: \"emulated\": true)", file=sys.stderr)
-        print(BANNER, file=sys.stderr, flush=True)
-        return rc
-    finally:
-        for p in reversed(procs):
-            stop(p)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m sepgen.qemu_rpc", description=__doc__.splitlines()[0])
-    p.add_argument("--root", default=None, help="the aarch64 guest's directory (default: $SEPGEN_QEMU_GUEST or "
-                   "~/.cache/sepgen/qemu-aarch64-guest-...)")
-    sub = p.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("setup", help="prepare the aarch64 guest (arm64 Python + TVM runtime; downloads ~110 MB)")
-    s.add_argument("--force", action="store_true", help="rebuild it even when it is ready")
-    sub.add_parser("status", help="say whether an emulated server can run here")
-    s = sub.add_parser("serve", help="run the emulated RPC server, registered at a tracker")
-    s.add_argument("--tracker", required=True, metavar="HOST:PORT")
-    s.add_argument("--key", default=DEFAULT_KEY)
-    s.add_argument("--host", default="127.0.0.1", help="address the server listens on (default 127.0.0.1)")
-    s.add_argument("--port", type=int, default=9090)
-    s.add_argument("--port-end", type=int, default=None)
-    s.add_argument("--custom-addr", default=None, help="address reported to the tracker")
-    s.add_argument("--threads", type=int, default=None, help="TVM_NUM_THREADS in the guest")
-    s = sub.add_parser("tune-and-compile", help="`sepgen tune-and-compile ARGS` measured on a private emulated "
-                       "server (starts and stops a tracker and the server on loopback)")
-    s.add_argument("--key", default=DEFAULT_KEY)
-    s.add_argument("--threads", type=int, default=None)
-    s.add_argument("--rpc-timeout", type=int, default=120)
-    s = sub.add_parser("mark-logs", help="add \"emulated\": true to the meta.json of logs measured under emulation")
-    s.add_argument("path")
-    args, rest = p.parse_known_args(argv)
-    if rest and args.cmd != "tune-and-compile":
-        p.error(f"unrecognized arguments: {' '.join(rest)}")
-    try:
-        if args.cmd == "setup":
-            setup(args.root, force=args.force)
-            return 0
-        if args.cmd == "status":
-            why = unavailable_reason(args.root)
-            print(why or f"ready: {Path(args.root or default_root())}")
-            return 1 if why else 0
-        if args.cmd == "serve":
-            return _serve(args)
-        if args.cmd == "tune-and-compile":
-            return _tune_and_compile(args, rest)
-        if args.cmd == "mark-logs":
-            for m in mark_emulated(args.path):
-                print(f"flagged {m}")
-            return 0
-    except (TargetError, BuildError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

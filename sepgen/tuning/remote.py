@@ -19,7 +19,7 @@ candidate it was measuring; the run goes on with the others.  When every
 candidate of a batch fails to run, the run stops with the log intact and says
 so (a rerun resumes).
 
-A server may be emulated (:mod:`sepgen.qemu_rpc`: the aarch64 TVM runtime under
+A server may be emulated (:mod:`sepgen.tuning.qemu_rpc`: the aarch64 TVM runtime under
 qemu-aarch64-static, for trying this flow without a board).  The tuner asks
 each key once (:func:`emulation`); for an emulated one every message and the
 log's ``measured_on`` start with "qemu-aarch64 (emulated; not ARM
@@ -39,7 +39,7 @@ import threading
 from dataclasses import dataclass
 from typing import Optional
 
-from .errors import BuildError, TargetError
+from ..errors import BuildError, TargetError
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,9 @@ def count_servers(rpc: RPCOptions) -> int:
     return _servers(tracker_summary(rpc), rpc.key)
 
 
-# ---- emulated servers (sepgen.qemu_rpc): their times are flagged everywhere ------------------------
+# ---- emulated servers (sepgen.tuning.qemu_rpc): their times are flagged everywhere ------------------------
 
-#: the global function an emulated server registers (sepgen/_qemu/guest/sepgen_rpc_guest.py)
+#: the global function an emulated server registers (sepgen/targets/qemu/guest/sepgen_rpc_guest.py)
 EMULATION_INFO_FUNC = "sepgen.qemu.emulation_info"
 EMULATION_LABEL = "qemu-aarch64 (emulated; not ARM performance)"
 _EMULATION: dict = {}       # (tracker host, port, key) -> "" (a real device) or the emulation label
@@ -251,7 +251,7 @@ def export_for_rpc(target):
 
     The device then needs no compiler (the stock export is a tar that the device links itself).
     """
-    from .cross import export_options
+    from ..targets.cross import export_options
 
     opts = export_options(target)
 
@@ -277,7 +277,7 @@ def current() -> Optional[RPCOptions]:
 def measure_on(rpc: Optional[RPCOptions]):
     """Within this block, tuning (``compile_conv(..., trials=N)``) measures candidates on ``rpc``'s devices::
 
-        with sepgen.remote.measure_on(RPCOptions.parse("192.168.1.10:9190", "rpi4")):
+        with sepgen.tuning.remote.measure_on(RPCOptions.parse("192.168.1.10:9190", "rpi4")):
             op = sepgen.compile_conv(w, x_shape, padding=1, groups=c, target="cortex-a72", trials=64)
     """
     token = _CURRENT.set(rpc)

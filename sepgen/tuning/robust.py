@@ -13,7 +13,7 @@ the kernel a user then gets ran 20-35% slower in the benchmarks than the tuner h
 :func:`measure_at_depths` times kernels from :data:`STACK_DEPTHS` stack depths, each made by nesting
 the call under that many builtin ``map`` calls (every level adds C frames to the thread's stack), in
 alternating blocks, and :func:`robust_us` averages a kernel's medians over the depths: the time a
-caller at an arbitrary stack position can expect.  :func:`sepgen.tune.rerank_stage` uses it to choose
+caller at an arbitrary stack position can expect.  :func:`sepgen.tuning.rerank.rerank_stage` uses it to choose
 among a log's best records; replay then builds the record it chose (``robust_best`` in ``meta.json``).
 """
 from __future__ import annotations

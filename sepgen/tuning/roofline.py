@@ -16,6 +16,8 @@ import math
 import time
 from functools import lru_cache
 
+from ..ir.stages import Stage
+
 
 def cache_dir():
     """sepgen's per-user cache: ``$SEPGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/sepgen`` or ``~/.cache/sepgen``."""
@@ -37,7 +39,7 @@ def _best_seen(name: str, measured: float | None) -> float | None:
     import json
     import os
 
-    from .targets import host_preset
+    from ..targets.registry import host_preset
 
     key = host_preset().key()
     path = _cache_file()
@@ -80,7 +82,7 @@ def _measure_bandwidth_gbs(nbytes: int, reps: int) -> float:
     """
     import torch
 
-    from .targets import host_cores
+    from ..targets.registry import host_cores
 
     n = max(1 << 12, nbytes // 8)   # two float32 arrays of nbytes/2 each
     prev = torch.get_num_threads()
@@ -150,7 +152,7 @@ double fma_gflops(int threads, long iters) {
 def _formula_gflops() -> float:
     """cores x float32 lanes x 2 FMA pipes x 2 flops x 3 GHz: an upper estimate (a core that splits its
     widest vectors in two, like Zen 4 with AVX-512, does half of this per cycle)."""
-    from .targets import host_preset
+    from ..targets.registry import host_preset
 
     h = host_preset()
     return h.num_cores * h.vector_lanes_f32 * 2 * 2 * 3.0
@@ -166,7 +168,7 @@ def measured_peak_gflops(reps: int = 7) -> float | None:
     import subprocess
     import tempfile
 
-    from .targets import host_cores
+    from ..targets.registry import host_cores
 
     cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if cc is None:
@@ -202,3 +204,20 @@ def peak_gflops() -> float:
 def machine_peaks() -> tuple[float, float]:
     """(DRAM-sized copy bandwidth GB/s, peak GFLOP/s) of this machine."""
     return measured_bandwidth_gbs(), peak_gflops()
+
+
+def roofline_us(stage: Stage, dtype: str, bandwidth_gbs: float | None = None,
+                peak_gflops: float | None = None) -> float:
+    """Lower bound on the stage's time: its bytes at the bandwidth measured for a working set of that
+    size (cache-resident stages get cache bandwidth), its FLOPs at the measured FLOP peak."""
+
+    nbytes = stage.bytes_moved(dtype)
+    bw = bandwidth_gbs or bandwidth_for(nbytes)
+    peak = peak_gflops or _peak()
+    return max(nbytes / (bw * 1e3), stage.flops() / (peak * 1e3))
+
+
+def _peak() -> float:
+    pass
+
+    return peak_gflops()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from ..errors import TargetError
+from ...errors import TargetError
 
 RUNNER_SOURCE = Path(__file__).with_name("runner.c")
 QEMU = "qemu-aarch64-static"

@@ -10,10 +10,10 @@ server's worker before it accepts sessions:
   ``tvm.contrib.random.random_fill_for_measure`` from it;
 * the global function ``sepgen.qemu.emulation_info`` is registered: a JSON
   string saying the server is emulated.  The tuner asks for it when it starts
-  (:func:`sepgen.remote.emulation`) and flags every time measured here as
+  (:func:`sepgen.tuning.remote.emulation`) and flags every time measured here as
   emulated (log metadata, messages).
 
-Started by ``python -m sepgen.qemu_rpc serve``, which sets ``SEPGEN_QEMU_INFO``.
+Started by ``python -m sepgen.cli.qemu_rpc serve``, which sets ``SEPGEN_QEMU_INFO``.
 """
 import argparse
 import ctypes

@@ -1,0 +1,6 @@
+"""`python -m sepgen.cli`: the sepgen command."""
+import sys
+
+from . import main
+
+sys.exit(main())
