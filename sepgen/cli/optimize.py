@@ -69,8 +69,8 @@ def add_parsers(sub) -> None:
     """`sepgen optimize`, `sepgen tradeoff`."""
     o = sub.add_parser("optimize", help="optimize every convolution of a model and report per layer")
     o.add_argument("model", help="a torch.export program (.pt2, from torch.export.save) or an example network: "
-                                 "mobilenet_v1, mobilenet_v2, mbconv, dwunet, timeseries, hyperspectral, "
-                                 "gaussian2d, gaussian3d")
+                                 "mobilenet_v1, mobilenet_v2, mobilenet_v3_large, efficientnet_b0, convnext_tiny, "
+                                 "regnet_y_400mf, mbconv, dwunet, timeseries, hyperspectral, gaussian2d, gaussian3d")
     o.add_argument("--input-shape", type=_shape, default=None, help="example input shape, e.g. 1,3,224,224")
     o.add_argument("--target", type=_target, default="host", help="target preset (see `sepgen targets`; default host)")
     o.add_argument("--tolerance", type=tolerance_type, default=0.0,

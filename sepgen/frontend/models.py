@@ -9,7 +9,10 @@ randomly initialised unless you load your own.  Each one runs through
 * :class:`DWUNet`: a U-Net whose blocks are depthwise separable, with skip connections,
 * :class:`TimeSeriesClassifier`: 1-D depthwise separable convolutions over sensor channels,
 * :class:`HyperspectralNet`: spatial-spectral 3-D convolutions (spectral 1-D then spatial 2-D),
-* :class:`GaussianSmoothing`: a 2-D or 3-D Gaussian blur as a dense conv (sepgen finds it is separable).
+* :class:`GaussianSmoothing`: a 2-D or 3-D Gaussian blur as a dense conv (sepgen finds it is separable),
+
+and the architectures of :mod:`sepgen.frontend.architectures`, as torchvision defines them:
+:func:`mobilenet_v3_large`, :func:`efficientnet_b0`, :func:`convnext_tiny`, :func:`regnet_y_400mf`.
 """
 from __future__ import annotations
 
@@ -17,12 +20,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-def _make_divisible(v: float, divisor: int = 8) -> int:
-    new_v = max(divisor, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
+from .architectures import convnext_tiny, efficientnet_b0, mobilenet_v3_large, regnet_y_400mf
+from .architectures.blocks import _make_divisible
 
 
 def conv_bn(cin, cout, k, stride=1, groups=1, act=nn.ReLU6, dims=2):
@@ -243,6 +242,10 @@ class GaussianSmoothing(nn.Module):
 EXAMPLES = {
     "mobilenet_v1": (lambda: mobilenet_v1(), (1, 3, 224, 224)),
     "mobilenet_v2": (lambda: mobilenet_v2(), (1, 3, 224, 224)),
+    "mobilenet_v3_large": (lambda: mobilenet_v3_large(), (1, 3, 224, 224)),
+    "efficientnet_b0": (lambda: efficientnet_b0(), (1, 3, 224, 224)),
+    "convnext_tiny": (lambda: convnext_tiny(), (1, 3, 224, 224)),
+    "regnet_y_400mf": (lambda: regnet_y_400mf(), (1, 3, 224, 224)),
     "mbconv": (lambda: MBConv(32, 32, k=5), (1, 32, 56, 56)),
     "dwunet": (lambda: DWUNet(), (1, 3, 128, 128)),
     "timeseries": (lambda: TimeSeriesClassifier(), (1, 8, 1024)),
@@ -253,4 +256,4 @@ EXAMPLES = {
 
 __all__ = ["MobileNetV1", "MobileNetV2", "InvertedResidual", "DepthwiseSeparable", "MBConv", "DWUNet",
            "TimeSeriesClassifier", "HyperspectralNet", "GaussianSmoothing", "mobilenet_v1", "mobilenet_v2",
-           "gaussian_kernel", "EXAMPLES"]
+           "gaussian_kernel", "mobilenet_v3_large", "efficientnet_b0", "convnext_tiny", "regnet_y_400mf", "EXAMPLES"]
