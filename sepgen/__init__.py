@@ -17,8 +17,8 @@ if "TVM_NUM_THREADS" not in _os.environ:
     except AttributeError:  # macOS
         _os.environ["TVM_NUM_THREADS"] = str(max(1, _os.cpu_count() or 1))
 
-from .errors import (ArtifactError, BuildError, LogError, PlanError, SepgenError, SpecError, TargetError, TensorError,
-                     WeightError)
+from .errors import (ArtifactError, BuildError, GraphError, LogError, PlanError, SepgenError, SpecError, TargetError,
+                     TensorError, WeightError)
 from .ir.spec import ConvSpec
 from .version import __version__
 
@@ -54,4 +54,5 @@ def analyze(*args, **kwargs):
 
 
 __all__ = ["ConvSpec", "compile_conv", "load", "analyze", "optimize", "SepgenError", "SpecError", "WeightError",
-           "TensorError", "TargetError", "PlanError", "LogError", "ArtifactError", "BuildError", "__version__"]
+           "TensorError", "TargetError", "PlanError", "LogError", "ArtifactError", "BuildError", "GraphError",
+           "__version__"]

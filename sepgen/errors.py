@@ -40,5 +40,9 @@ class ArtifactError(SepgenError, ValueError):
     """A compiled artifact is missing, tampered with or for another machine."""
 
 
+class GraphError(SepgenError, ValueError):
+    """A model cannot be captured or compiled as one program (names the node and its op)."""
+
+
 class BuildError(SepgenError, RuntimeError):
     """TVM failed to build a kernel (a sepgen bug, reported with context)."""

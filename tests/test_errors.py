@@ -34,7 +34,7 @@ def compile_(weight=W, input_shape=XS, **kw):
 
 def test_every_error_is_a_sepgen_error():
     names = ["SpecError", "WeightError", "TensorError", "TargetError", "PlanError", "LogError", "ArtifactError",
-             "BuildError"]
+             "BuildError", "GraphError"]
     for name in names:
         cls = getattr(sepgen, name)
         assert cls is getattr(E, name)

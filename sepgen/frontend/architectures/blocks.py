@@ -6,7 +6,7 @@ import torch
 from torch import Tensor, nn
 
 
-def _make_divisible(v: float, divisor: int, min_value: Optional[int] = None) -> int:
+def _make_divisible(v: float, divisor: int = 8, min_value: Optional[int] = None) -> int:
     """Round ``v`` to a multiple of ``divisor`` without going below 90% of ``v``."""
     if min_value is None:
         min_value = divisor
