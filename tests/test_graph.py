@@ -8,7 +8,9 @@ import torch.nn as nn
 
 import sepgen
 from sepgen import models
+from sepgen.graph import plan as graph_plan
 from sepgen.graph.capture import capture
+from sepgen.graph.plan import plan_model
 
 pytest.importorskip("tvm")
 
@@ -105,3 +107,50 @@ def test_bad_example_inputs(bad):
 def test_not_a_module():
     with pytest.raises(sepgen.GraphError, match="torch.nn.Module"):
         capture(lambda x: x, (torch.randn(1),))
+
+
+# ---- planning every convolution of a captured model ----------------------------------------------------------------
+
+
+def test_a_separable_filter_in_a_model_is_planned_as_1d_passes():
+    cap = capture(models.GaussianSmoothing(3, 7, 1.5, 2).eval(), (torch.randn(1, 3, 48, 48),))
+    mp = plan_model(cap)
+    (layer,) = mp.layers
+    assert layer.kinds == ("separable",) and layer.error < 1e-5
+    assert layer.predicted_us < layer.direct_us and mp.predicted_us < mp.direct_us
+    assert "separable" in mp.format() and "convolutions: 1" in mp.format()
+
+
+def test_model_plans_are_exact_at_tolerance_zero_and_identical_layers_are_planned_once(monkeypatch):
+    torch.manual_seed(0)
+    conv = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+    model = nn.Sequential(conv, nn.ReLU(), conv, nn.ReLU(), nn.Conv2d(8, 16, 1)).eval()   # the same conv twice
+    cap = capture(model, (torch.randn(1, 8, 20, 20),))
+    calls = []
+    real = graph_plan.choose_plan
+    monkeypatch.setattr(graph_plan, "choose_plan", lambda *a, **k: calls.append(1) or real(*a, **k))
+    mp = plan_model(cap)
+    assert len(mp.layers) == 3 and len(calls) == 2
+    assert [l.kinds for l in mp.layers] == [("depthwise",), ("depthwise",), ("pointwise",)]
+    assert all(l.error == 0 for l in mp.layers)
+
+
+def test_lossy_planning_reports_the_error_it_accepts():
+    g = torch.Generator().manual_seed(0)
+    # a dense 3x3 layer that is depthwise x pointwise up to 2% noise: within a 5% budget it is factorized
+    d, p = torch.randn(32, 1, 3, 3, generator=g), torch.randn(64, 32, 1, 1, generator=g)
+    w = p * d.transpose(0, 1)
+    w = w + 0.02 * w.std() * torch.randn(w.shape, generator=g)
+    conv = nn.Conv2d(32, 64, 3, padding=1, bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(w)
+    cap = capture(conv.eval(), (torch.randn(1, 32, 28, 28),))
+    exact, lossy = plan_model(cap).layers[0], plan_model(cap, tolerance=0.05).layers[0]
+    assert exact.kinds == ("direct",) and exact.error == 0
+    assert lossy.kinds != ("direct",) and 0 < lossy.error <= 0.05 and lossy.predicted_us < lossy.direct_us
+
+
+def test_a_bad_tolerance_is_refused():
+    cap = capture(nn.Conv2d(1, 1, 3).eval(), (torch.randn(1, 1, 8, 8),))
+    with pytest.raises(sepgen.SepgenError):
+        plan_model(cap, tolerance=1.5)
