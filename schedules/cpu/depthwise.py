@@ -7,7 +7,7 @@ from that copy; variant 2 (W stride 1, the default there) makes no copy: the
 padding is inlined and the border lanes are read with masked vector loads
 (``inline_masked_pad``; the copy was a third to a half of a layer's time).
 """
-from ..knobs import Knobs
+from ..knobs import Knobs, best_divisor
 from ..registry import register
 from .common import ConvDefaults, schedule_conv_part, unroll_knob
 
@@ -20,9 +20,13 @@ def defaults(part, target, variant: int = 0) -> ConvDefaults:
     # small planes: a task takes more rows, so the per-task work (and halo reuse) stays worthwhile
     rows = max(4, 256 // max(1, w))
     if variant == 2:
-        # no tile to fill: tasks of up to 28 rows (more rows per task measured faster), rows of up to 32
-        # one vector (28 lanes measured 1.7x faster than 14 on 256x28x28)
-        lanes = w if w <= 2 * target.vector_lanes_f32 else target.vector_lanes_f32
+        # no tile to fill: tasks of up to 28 rows (more rows per task measured faster), a row of up to two
+        # vectors is one vector (AVX-512: 28 lanes measured 1.7x faster than 14 on 256x28x28).  A row of up to
+        # 32 whose best split is under half a vector is one vector too: on AVX2 a 17-wide row otherwise
+        # runs serially (96x17x17 34.2 -> 12.6 us, template defaults, medians, 2 threads), while 28 keeps
+        # its 7-lane split (as fast or faster here than 28 lanes)
+        v = target.vector_lanes_f32
+        lanes = w if w <= 2 * v or (w <= 32 and best_divisor(w, v) < v // 2) else v
         h = part.geom.out_shape[-2] if part.geom.ndim > 1 else 1
         # the unrolled body is channels x rows x taps x vectors: at most MAX_TILE_ROWS channel-rows, so
         # no candidate takes seconds to build (8 channels x 56 rows took 5-8.5 s each, and a 64-trial
