@@ -124,6 +124,6 @@ def capture(model, example_inputs: Sequence) -> CapturedModel:
                              f"{type(model).__name__}") from e
         raise
     convs = tuple(_conv_node(i, var, op, call)
-                  for i, (var, op, call) in enumerate((v, o, c) for v, o, c in _calls(mod["main"]) if o in CONV_OPS))
+                  for i, (var, op, call) in enumerate(c for c in _calls(mod["main"]) if c[1] in CONV_OPS))
     return CapturedModel(mod, tuple(tuple(x.shape) for x in inputs),
                          tuple(str(x.dtype).replace("torch.", "") for x in inputs), convs)

@@ -210,7 +210,6 @@ def roofline_us(stage: Stage, dtype: str, bandwidth_gbs: float | None = None,
                 peak_gflops: float | None = None) -> float:
     """Lower bound on the stage's time: its bytes at the bandwidth measured for a working set of that
     size (cache-resident stages get cache bandwidth), its FLOPs at the measured FLOP peak."""
-
     nbytes = stage.bytes_moved(dtype)
     bw = bandwidth_gbs or bandwidth_for(nbytes)
     peak = peak_gflops or _peak()
@@ -218,6 +217,4 @@ def roofline_us(stage: Stage, dtype: str, bandwidth_gbs: float | None = None,
 
 
 def _peak() -> float:
-    pass
-
     return peak_gflops()
