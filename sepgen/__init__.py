@@ -46,6 +46,20 @@ def optimize(model, example_inputs, **kwargs):
     return _o(model, example_inputs, **kwargs)
 
 
+def compile_model(model, example_inputs, **kwargs):
+    """A whole PyTorch model as one compiled TVM program: see sepgen.graph.compile.compile_model."""
+    from .graph.compile import compile_model as _c
+
+    return _c(model, example_inputs, **kwargs)
+
+
+def load_model(path):
+    """Load a program saved by ``prog.save(DIR)`` (checks sha256, architecture and ISA first)."""
+    from .graph.program import load_model as _l
+
+    return _l(path)
+
+
 def analyze(*args, **kwargs):
     """Rank analysis of a weight: see sepgen.passes.report.analyze."""
     from .passes.report import analyze as _a
@@ -53,6 +67,6 @@ def analyze(*args, **kwargs):
     return _a(*args, **kwargs)
 
 
-__all__ = ["ConvSpec", "compile_conv", "load", "analyze", "optimize", "SepgenError", "SpecError", "WeightError",
+__all__ = ["ConvSpec", "compile_conv", "load", "compile_model", "load_model", "analyze", "optimize", "SepgenError", "SpecError", "WeightError",
            "TensorError", "TargetError", "PlanError", "LogError", "ArtifactError", "BuildError", "GraphError",
            "__version__"]

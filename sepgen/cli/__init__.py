@@ -5,11 +5,13 @@
     sepgen tune-and-compile ...           tune with MetaSchedule, then compile; compares with PyTorch
     sepgen bench SUITE                    benchmarks against PyTorch, OpenCV, SciPy, MetaSchedule
     sepgen logs list|show|verify|distill|rerank  inspect and maintain tuning logs
+    sepgen compile-model MODEL --out DIR  a whole model as one compiled program (Relax VM), saved
+    sepgen run-model DIR                  run a saved program
     sepgen optimize MODEL                 optimize every convolution of a PyTorch model
     sepgen tradeoff                       accuracy vs speed of lossy factorization
     sepgen workloads | targets            the named workload table and target presets
 
-One module per command group (compile, optimize, info, logs, bench), each with ``add_parsers(sub)``;
+One module per command group (compile, model, optimize, info, logs, bench), each with ``add_parsers(sub)``;
 :func:`build_parser` assembles them.
 
 Every user mistake exits with status 2 and one line ``sepgen: error: ...``: a bad value (argparse, or a
@@ -25,10 +27,10 @@ import warnings
 from ..errors import SepgenError
 from . import bench
 from . import compile as compile_commands
-from . import info, logs, optimize
+from . import info, logs, model, optimize
 
 #: the command groups, in the order ``sepgen --help`` lists them; each adds its subcommands
-COMMANDS = (compile_commands, optimize, info, logs, bench)
+COMMANDS = (compile_commands, model, optimize, info, logs, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,41 +7,49 @@ from ..errors import SpecError
 from .common import _shape, _target, _writable_file, nonneg_float, nonneg_int, positive_int, tolerance_type
 
 
+def load_model_source(src: str, input_shape, seed: int = 0):
+    """``(model, input shape)`` for a CLI model argument: an example of sepgen.models or a .pt2 file."""
+    import torch
+
+    from ..frontend.models import EXAMPLES
+
+    if src in EXAMPLES:
+        ctor, shape = EXAMPLES[src]
+        torch.manual_seed(seed)
+        model = ctor().eval()
+        return model, (tuple(input_shape) if input_shape else shape)
+    path = Path(src)
+    if not path.exists():
+        raise SpecError(f"{src}: no such file, and not an example model ({', '.join(EXAMPLES)})")
+    if not input_shape:
+        raise SpecError("--input-shape is required for a model file (e.g. --input-shape 1,3,224,224)")
+    shape = tuple(input_shape)
+    import logging
+
+    quiet = logging.getLogger("torch.export")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)   # torch logs a traceback before raising; the one-line error says it
+    try:
+        model = torch.export.load(str(path))
+    except Exception as e:   # noqa: BLE001 - whatever the file is, say what it is not
+        hint = " (TorchScript files are not supported: save the model with torch.export.save)" \
+            if path.suffix in (".pt", ".pth", ".ts") else ""
+        raise SpecError(f"{src}: not a torch.export program: {type(e).__name__}: {str(e)[:200]}{hint}") from None
+    finally:
+        quiet.setLevel(level)
+    return model, shape
+
+
 def cmd_optimize(args) -> int:
     """Optimize a whole model: a torch.export program (.pt2) or an example network of sepgen.models."""
     import torch
 
-    from ..frontend.models import EXAMPLES
     from ..frontend.optimize import optimize
 
     src = args.model
     if args.report:
         _writable_file(args.report, "report")
-    if src in EXAMPLES:
-        ctor, shape = EXAMPLES[src]
-        torch.manual_seed(args.seed)
-        model = ctor().eval()
-        shape = tuple(args.input_shape) if args.input_shape else shape
-    else:
-        path = Path(src)
-        if not path.exists():
-            raise SpecError(f"{src}: no such file, and not an example model ({', '.join(EXAMPLES)})")
-        if not args.input_shape:
-            raise SpecError("--input-shape is required for a model file (e.g. --input-shape 1,3,224,224)")
-        shape = tuple(args.input_shape)
-        import logging
-
-        quiet = logging.getLogger("torch.export")
-        level = quiet.level
-        quiet.setLevel(logging.CRITICAL)   # torch logs a traceback before raising; the one-line error says it
-        try:
-            model = torch.export.load(str(path))
-        except Exception as e:   # noqa: BLE001 - whatever the file is, say what it is not
-            hint = " (TorchScript files are not supported: save the model with torch.export.save)" \
-                if path.suffix in (".pt", ".pth", ".ts") else ""
-            raise SpecError(f"{src}: not a torch.export program: {type(e).__name__}: {str(e)[:200]}{hint}") from None
-        finally:
-            quiet.setLevel(level)
+    model, shape = load_model_source(src, args.input_shape, args.seed)
     x = torch.randn(shape)
     print(f"sepgen optimize {src}: input {'x'.join(map(str, shape))}, target {args.target}, tolerance "
           f"{args.tolerance:g}, {args.trials} trials per kernel", flush=True)
@@ -49,7 +57,8 @@ def cmd_optimize(args) -> int:
 
     _, report = optimize(model, x, target=args.target, tolerance=args.tolerance, trials=args.trials,
                          log_dir=args.log_dir or default_log_root(), seed=args.seed, progress=True,
-                         max_rel_error=args.max_error, reps=args.reps, min_speedup=args.min_speedup or None)
+                         max_rel_error=args.max_error, reps=args.reps, min_speedup=args.min_speedup or None,
+                         whole_model=args.whole_model)
     print(report)
     if args.report:
         report.save(args.report)
@@ -72,6 +81,9 @@ def add_parsers(sub) -> None:
                                  "mobilenet_v1, mobilenet_v2, mobilenet_v3_large, efficientnet_b0, convnext_tiny, "
                                  "regnet_y_400mf, mbconv, dwunet, timeseries, hyperspectral, gaussian2d, gaussian3d")
     o.add_argument("--input-shape", type=_shape, default=None, help="example input shape, e.g. 1,3,224,224")
+    o.add_argument("--whole-model", action="store_true",
+                   help="compile the whole model into one program and return it if it is faster than the original "
+                        "(see `sepgen compile-model`)")
     o.add_argument("--target", type=_target, default="host", help="target preset (see `sepgen targets`; default host)")
     o.add_argument("--tolerance", type=tolerance_type, default=0.0,
                    help="relative weight error a layer's factorization may have, in [0, 1) (default 0: exact only)")

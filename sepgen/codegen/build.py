@@ -28,13 +28,14 @@ def stage_symbol(index: int) -> str:
     return f"stage{index}"
 
 
-def schedule_stage(stage: Stage, dtype: str, target: TargetPreset, tune: bool = False):
-    """Lower ``stage`` and apply its template with default knobs; returns (Lowered, Schedule)."""
+def schedule_stage(stage: Stage, dtype: str, target: TargetPreset, tune: bool = False, tail=None):
+    """Lower ``stage`` (with the graph level's epilogue ``tail``, a :class:`~sepgen.codegen.lowering.Tail`)
+    and apply its template with default knobs; returns (Lowered, Schedule)."""
     from tvm import IRModule, s_tir
 
     import schedules
 
-    lowered = lower_stage(stage, dtype, target.family)
+    lowered = lower_stage(stage, dtype, target.family, tail)
     sch = s_tir.Schedule(IRModule({"main": lowered.func}))
     template = schedules.get_template(stage.kind, target.family)
     from schedules.context import TemplateContext

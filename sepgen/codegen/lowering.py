@@ -23,7 +23,7 @@ from typing import Optional
 from tvm import te, tirx
 
 from ..errors import PlanError
-from ..ir.stages import ChainStage, ConvStage, FFTConv, Stage, stage_param_names
+from ..ir.stages import ACTIVATIONS, ChainStage, ConvStage, FFTConv, Stage, stage_param_names
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Lowered:
 
 
 def _conv_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dtype: str, out_dtype: str,
-             blocks: dict, phase_split: bool = False) -> te.Tensor:
+             blocks: dict, phase_split: bool = False, tail=None) -> te.Tensor:
     g = part.geom
     nd = g.ndim
     n_, c_, *sp = (int(v) for v in x.shape)
@@ -96,17 +96,45 @@ def _conv_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dtype: str, out
     acc = te.compute(out_shape, conv_fn, name=name)
     blocks["conv"].append(name)
     act = part.activation
-    if b is None and act is None and acc_dtype == out_dtype:
+    if b is None and act is None and tail is None and acc_dtype == out_dtype:
         return acc
 
     def epi(n, o, *idx):
         v = acc[(n, o, *idx)]
         if b is not None:
             v = v + b[o].astype(acc_dtype)
-        return _activation(v, act, acc_dtype).astype(out_dtype)
+        return _tail(_activation(v, act, acc_dtype), tail, (n, o, *idx), acc_dtype).astype(out_dtype)
     out = te.compute(out_shape, epi, name=f"{name}_out")
     blocks["out"].append(f"{name}_out")
     return out
+
+
+@dataclass(frozen=True)
+class Tail:
+    """What the graph level fuses into a kernel's epilogue after its activation: a residual tensor of the
+    output's shape added (an extra PrimFunc argument ``r``, before ``y``), then ``post_activation``
+    (RegNet's ``relu(x + f(x))``)."""
+
+    residual: bool = False
+    post_activation: Optional[str] = None
+
+    def describe(self) -> str:
+        return "+".join(p for p in ("residual" if self.residual else "", self.post_activation or "") if p)
+
+
+def _tail(v, tail, idx, dtype):
+    if tail is None:
+        return v
+    if tail.residual:
+        v = v + tail.r[idx].astype(dtype)
+    return _activation(v, tail.post_activation, dtype)
+
+
+@dataclass(frozen=True)
+class _BoundTail:
+    r: object
+    post_activation: Optional[str]
+    residual: bool = True
 
 
 def _activation(v, act, dtype):
@@ -119,6 +147,11 @@ def _activation(v, act, dtype):
         return tirx.min(tirx.max(v, zero), tirx.const(6, dtype))
     if act == "silu":
         return v / (tirx.const(1, dtype) + tirx.exp(-v))
+    if act == "sigmoid":
+        return tirx.const(1, dtype) / (tirx.const(1, dtype) + tirx.exp(-v))
+    if act in ("hardswish", "hardsigmoid"):   # as torch computes them: x * relu6(x + 3) / 6, relu6(x + 3) / 6
+        r6 = tirx.min(tirx.max(v + tirx.const(3, dtype), zero), tirx.const(6, dtype))
+        return (v * r6 if act == "hardswish" else r6) / tirx.const(6, dtype)
     raise PlanError(f"no lowering for activation {act!r}")
 
 
@@ -147,7 +180,7 @@ def padded_pixels(part: ConvStage) -> int:
 
 
 def _pointwise_padded_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dtype: str, out_dtype: str,
-                         blocks: dict, sp_pad: int) -> te.Tensor:
+                         blocks: dict, sp_pad: int, tail=None) -> te.Tensor:
     """A pointwise part over its pixels flattened and zero-padded to ``sp_pad``: the GEMM's vector axis
     is a whole number of vectors (7x7 = 49 pixels would be 7-lane vectors or a scalar tail), and the
     epilogue crops the padded pixels away."""
@@ -181,7 +214,7 @@ def _pointwise_padded_te(x: te.Tensor, w: te.Tensor, b, part: ConvStage, acc_dty
         v = acc[n, o, flat]
         if b is not None:
             v = v + b[o].astype(acc_dtype)
-        return _activation(v, act, acc_dtype).astype(out_dtype)
+        return _tail(_activation(v, act, acc_dtype), tail, (n, o, *idx), acc_dtype).astype(out_dtype)
     out = te.compute(g.out_shape, epi, name=f"{name}_out")
     blocks["out"].append(f"{name}_out")
     return out
@@ -193,7 +226,7 @@ PHASE_SPLIT_FAMILIES = ("cpu",)
 PIXEL_PAD_FAMILIES = ("cpu",)
 
 
-def lower_stage(stage: Stage, dtype: str, family: Optional[str] = "cpu") -> Lowered:
+def lower_stage(stage: Stage, dtype: str, family: Optional[str] = "cpu", tail: Optional[Tail] = None) -> Lowered:
     """Lower one stage of a plan to a PrimFunc (not FFT stages: they run through an FFT library).
 
     ``family`` is the target family the PrimFunc is for.  For CPUs a part strided along its innermost
@@ -204,6 +237,7 @@ def lower_stage(stage: Stage, dtype: str, family: Optional[str] = "cpu") -> Lowe
     a small plane whose pixel count is not a multiple of 8 (7x7) is lowered over its pixels flattened and padded to
     one (:func:`padded_pixels`), the padded pixels cropped in the epilogue.  ``None`` gives the plain
     lowering (what MetaSchedule's own auto-scheduler is given as a peer, and the CUDA templates' input).
+    ``tail`` (the graph level's) adds a residual input ``r`` and an activation after it to the epilogue.
     """
     if isinstance(stage, FFTConv):
         raise PlanError("FFT stages are executed by the FFT runtime, not lowered to TE")
@@ -219,20 +253,30 @@ def lower_stage(stage: Stage, dtype: str, family: Optional[str] = "cpu") -> Lowe
     x = te.placeholder(stage.in_shape, dtype=dtype, name="x")
     params = {p: te.placeholder(pshapes[p], dtype=dtype, name=p) for p in pnames}
     blocks = {"pad": [], "conv": [], "out": []}
+    r = None
+    bound = None
+    if tail is not None and (tail.residual or tail.post_activation):
+        if tail.post_activation is not None and tail.post_activation not in ACTIVATIONS:
+            raise PlanError(f"no lowering for activation {tail.post_activation!r}")
+        r = te.placeholder(stage.out_shape, dtype=dtype, name="r") if tail.residual else None
+        bound = _BoundTail(r, tail.post_activation, tail.residual)
     cur = x
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         b = params[part.bias] if part.bias else None
         sp_pad = padded_pixels(part) if family in PIXEL_PAD_FAMILIES and len(parts) == 1 else 0
         if sp_pad:
-            cur = _pointwise_padded_te(cur, params[part.weight], b, part, acc_dtype, dtype, blocks, sp_pad)
+            cur = _pointwise_padded_te(cur, params[part.weight], b, part, acc_dtype, dtype, blocks, sp_pad,
+                                       tail=bound)
             continue
         cur = _conv_te(cur, params[part.weight], b, part, acc_dtype, dtype if last else acc_dtype, blocks,
-                       phase_split=family in PHASE_SPLIT_FAMILIES)
+                       phase_split=family in PHASE_SPLIT_FAMILIES, tail=bound if last else None)
     if cur.dtype != dtype:  # defensive: the last part always casts
         raise PlanError("lowering produced the wrong output dtype")
-    func = te.create_prim_func([x, *[params[p] for p in pnames], cur])
+    extra = [r] if r is not None else []
+    func = te.create_prim_func([x, *[params[p] for p in pnames], *extra, cur])
     func = func.with_attr("global_symbol", "main")
-    shapes = (tuple(stage.in_shape), *[tuple(pshapes[p]) for p in pnames], tuple(stage.out_shape))
-    return Lowered(func, ("x", *pnames, "y"), shapes, tuple(blocks["conv"]), tuple(blocks["pad"]),
-                   tuple(blocks["out"]))
+    shapes = (tuple(stage.in_shape), *[tuple(pshapes[p]) for p in pnames],
+              *[tuple(stage.out_shape)] * len(extra), tuple(stage.out_shape))
+    return Lowered(func, ("x", *pnames, *(["r"] if extra else []), "y"), shapes, tuple(blocks["conv"]),
+                   tuple(blocks["pad"]), tuple(blocks["out"]))

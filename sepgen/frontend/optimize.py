@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import os
+import warnings
 from typing import Optional
 
 import torch
@@ -72,7 +73,8 @@ def _check_options(target, tolerance, trials, reps, min_speedup, max_rel_error, 
 def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0, trials: int = 0, log_dir=None,
              fold_batchnorm: bool = True, fuse_activations: bool = True, check: bool = True, measure: bool = True,
              progress: bool = True, seed: int = 0, max_rel_error: Optional[float] = None,
-             torch_threads: Optional[int] = 1, reps: int = 30, min_speedup: Optional[float] = 1.0):
+             torch_threads: Optional[int] = 1, reps: int = 30, min_speedup: Optional[float] = 1.0,
+             whole_model: bool = False):
     """Optimize every convolution of ``model``; returns ``(optimized_model, report)``.
 
     ``model`` is an ``nn.Module`` (its convolution modules are swapped; BatchNorm and activations that
@@ -89,6 +91,11 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     a layer whose sepgen kernel is not ``min_speedup`` times faster than the PyTorch ops it replaces, timed
     as they would run in the optimized model (``torch_threads``), is left in PyTorch (``None`` or 0:
     every layer that compiles is replaced).
+
+    ``whole_model=True`` compiles the model into one program instead (:mod:`sepgen.frontend.whole`: no
+    PyTorch op between layers), times it against the original and returns the faster, with a
+    :class:`~sepgen.frontend.whole.WholeModelReport`; a model that cannot be captured whole falls back to
+    the module swap, with a warning that says why.
     """
     _check_options(target, tolerance, trials, reps, min_speedup, max_rel_error, torch_threads)
     if isinstance(example_inputs, torch.Tensor):
@@ -96,6 +103,15 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     if not isinstance(example_inputs, (tuple, list)) or not all(isinstance(t, torch.Tensor) for t in example_inputs):
         raise SpecError("example_inputs must be a tensor or a tuple of tensors")
     example_inputs = tuple(example_inputs)
+    if whole_model:
+        from .whole import optimize_whole
+
+        got, report = optimize_whole(model, example_inputs, target=target, tolerance=tolerance, trials=trials,
+                                     log_dir=log_dir, progress=progress, seed=seed, reps=reps)
+        if got is not None:
+            return got, report
+        warnings.warn(f"the model cannot be compiled whole ({report}); swapping its convolutions instead",
+                      stacklevel=2)
     exported = isinstance(model, torch.export.ExportedProgram)
     if exported:
         original = model.module()

@@ -98,6 +98,12 @@ def apply_activation(x, act: Optional[str]):
         return F.relu6(x)
     if act == "silu":
         return F.silu(x)
+    if act == "hardswish":
+        return F.hardswish(x)
+    if act == "sigmoid":
+        return x.sigmoid()
+    if act == "hardsigmoid":
+        return F.hardsigmoid(x)
     raise PlanError(f"unknown activation {act!r}")
 
 

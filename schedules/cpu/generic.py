@@ -1,0 +1,162 @@
+"""A default CPU schedule for any PrimFunc the graph level does not generate itself.
+
+Whole-model compilation legalizes the operators sepgen has no template for (pooling,
+layer norm, matmul, the elementwise ops Relax fused together) into plain TIR loop
+nests.  Built as they come they would run single-threaded scalar loops.  This schedule
+gives every such function:
+
+* producers inlined into their consumers where TIR allows it (a fused chain of
+  elementwise ops becomes one loop nest),
+* for a spatial block: its loops fused, split into whole vectors, the outer part
+  parallel across cores (small blocks stay serial: a parallel launch costs more),
+* for a reduction with two or more spatial axes whose innermost is at least a
+  vector wide (matmul, the linear layers): a register tile, rows x 2 vectors, the
+  vectors inside the reduction, the outer tiles parallel,
+* other reductions (global pooling, norms): their spatial loops fused and parallel.
+
+MetaSchedule tunes these functions when the user gives trials; this is what runs at 0.
+"""
+from __future__ import annotations
+
+#: rows of a GEMM register tile, in order of preference (rows x 2 vectors of accumulators)
+ROW_TILES = (6, 4, 7, 5, 8, 3, 2)
+#: below this many output elements a block runs serially (a parallel launch costs a few microseconds)
+PARALLEL_MIN_ELEMENTS = 4096
+
+
+def _blocks(sch):
+    """The names of the blocks under the root, in order."""
+    root = sch.get_sblock("root")
+    return [sch.get(b).name_hint for b in sch.get_child_blocks(root)]
+
+
+def _extent(sch, loop) -> int:
+    return int(sch.get(loop).extent)
+
+
+def _divisor(n: int, at_most: int) -> int:
+    for d in range(min(n, at_most), 0, -1):
+        if n % d == 0:
+            return d
+    return 1
+
+
+def _inline_all(sch) -> None:
+    for _ in range(3):
+        changed = False
+        for name in _blocks(sch):
+            try:
+                sch.compute_inline(sch.get_sblock(name))
+                changed = True
+            except Exception:  # noqa: BLE001 - not inlinable (an output, a reduction): keep it
+                pass
+        if not changed:
+            return
+
+
+def _spatial_block(sch, blk, loops, lanes: int, cores: int) -> None:
+    total = 1
+    for lp in loops:
+        total *= _extent(sch, lp)
+    inner = _extent(sch, loops[-1])
+    if len(loops) > 1 and inner % lanes == 0:
+        # whole vectors along the innermost axis: no index arithmetic across rows inside a vector
+        io, ii = sch.split(loops[-1], [None, lanes])
+        sch.vectorize(ii)
+        outer = sch.fuse(*loops[:-1], io)
+        if total >= PARALLEL_MIN_ELEMENTS and cores > 1:
+            sch.parallel(outer)
+        return
+    fused = sch.fuse(*loops) if len(loops) > 1 else loops[0]
+    vec = _divisor(total, lanes) if total >= lanes else 1
+    if vec > 1 and vec * 2 <= lanes and total % lanes:   # a poor vector: keep the scalar loop
+        vec = 1
+    if vec > 1:
+        outer, inner = sch.split(fused, [None, vec])
+        sch.vectorize(inner)
+    else:
+        outer = fused
+    if total >= PARALLEL_MIN_ELEMENTS and cores > 1:
+        sch.parallel(outer)
+
+
+def _reduction_block(sch, blk, spatial, red, lanes: int, cores: int, done: set) -> None:
+    total = 1
+    for lp in spatial:
+        total *= _extent(sch, lp)
+    n_ext = _extent(sch, spatial[-1]) if spatial else 1
+    if len(spatial) >= 2 and n_ext >= lanes and n_ext % lanes == 0:
+        # a GEMM-like tile: rows x (1-2 vectors) accumulated in registers (a local cache), the
+        # vectors inside the reduction; outer tiles parallel, the epilogue computed at each tile
+        i_ext = _extent(sch, spatial[-2])
+        k_ext = 1
+        for lp in red:
+            k_ext *= _extent(sch, lp)
+        jv = lanes * 2 if n_ext % (lanes * 2) == 0 else lanes
+        ti = next((t for t in ROW_TILES if i_ext % t == 0), 1)
+        jo, ji = sch.split(spatial[-1], [None, jv])
+        io, ii = sch.split(spatial[-2], [None, ti])
+        # the larger operand is read once: columns outer when the weight (k x n) outweighs the rows (m x k)
+        outer = [*spatial[:-2], jo, io] if n_ext > total // n_ext else [*spatial[:-2], io, jo]
+        sch.reorder(*outer, *red, ii, ji)
+        par = sch.fuse(*outer)
+        if total >= PARALLEL_MIN_ELEMENTS // 4 and cores > 1:
+            sch.parallel(par)
+        consumers = list(sch.get_consumers(blk))
+        acc = sch.cache_write(blk, 0, "local")
+        sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
+        _vectorize_tile(sch, acc, lanes)
+        for c in consumers:
+            try:
+                sch.reverse_compute_at(c, par, preserve_unit_loops=True)
+                _vectorize_tile(sch, c, lanes)
+                done.add(sch.get(c).name_hint)
+            except Exception:  # noqa: BLE001 - a consumer that cannot follow the tile stays a loop nest
+                pass
+        sch.vectorize(ji)
+        sch.unroll(ii)
+        sch.decompose_reduction(blk, red[0])
+        return
+    if spatial:
+        par = sch.fuse(*spatial) if len(spatial) > 1 else spatial[0]
+        if total >= 16 and cores > 1:
+            sch.parallel(par)
+
+
+def _vectorize_tile(sch, blk, lanes: int) -> None:
+    loops = sch.get_loops(blk)
+    inner = loops[-1]
+    ext = _extent(sch, inner)
+    if ext % lanes == 0 and ext <= 4 * lanes:
+        sch.vectorize(inner)
+
+
+def schedule_generic(func, lanes: int, cores: int):
+    """``func`` (a legalized, unscheduled PrimFunc) scheduled as the module docstring says."""
+    from tvm import IRModule, s_tir
+
+    sch = s_tir.Schedule(IRModule({"main": func}))
+    _inline_all(sch)
+    done: set = set()   # blocks moved under an earlier block's tile
+    for name in _blocks(sch):
+        if name in done:
+            continue
+        blk = sch.get_sblock(name)
+        loops = sch.get_loops(blk)
+        if not loops:
+            continue
+        ivs = sch.get(blk).iter_vars
+        if len(ivs) != len(loops):
+            continue   # not a plain loop nest (already scheduled, or opaque): leave it
+        try:
+            spatial = [lp for lp, iv in zip(loops, ivs) if int(iv.iter_type) == 0]
+            red = [lp for lp, iv in zip(loops, ivs) if int(iv.iter_type) != 0]
+            if loops[:len(spatial)] != spatial and red:
+                continue
+            if red:
+                _reduction_block(sch, blk, spatial, red, lanes, cores, done)
+            else:
+                _spatial_block(sch, blk, loops, lanes, cores)
+        except Exception:  # noqa: BLE001 - a block this rule cannot take stays as it is (correct, slower)
+            continue
+    return sch.mod["main"]

@@ -1,0 +1,383 @@
+"""Whole-model compilation: a PyTorch model becomes one TVM Relax program with sepgen's kernels inside.
+
+The pipeline (:func:`compile_model`):
+
+1. :func:`~sepgen.graph.capture.capture`: ``torch.export`` -> Relax, parameters bound as constants;
+   ``FoldConstant`` folds what only reads constants (bias reshapes).
+2. :func:`~sepgen.graph.fuse.find_groups`: each convolution with the batch norm, bias, activation and
+   residual add that follow it.
+3. Each group's convolution goes through sepgen's passes and cost model (exact, or within
+   ``tolerance``); every stage of its plan is lowered with the group's epilogue, scheduled by
+   sepgen's template (or replayed from ``log_dir``) and called with ``call_tir``.  Identical kernels
+   (same stage, same epilogue) are one PrimFunc.
+4. What is left goes through Relax's own passes: ``DecomposeOpsForInference``, ``LegalizeOps``,
+   ``AnnotateTIROpPattern``, ``FuseOps``, ``FuseTIR``; every PrimFunc they make is given the default
+   CPU schedule (:mod:`schedules.cpu.generic`: parallel outer loops, vector inner loops).
+5. ``tvm.compile`` builds one executable for the Relax VM, TIR through sepgen's pipeline.
+
+Tensors stay NCHW between kernels (the blocked layout is not done yet).
+"""
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..errors import GraphError, SpecError
+from ..ir.spec import ConvSpec
+from ..ir.stages import FFTConv, direct_plan, stage_param_names
+from .capture import capture
+from .fuse import ConvGroup, find_groups
+
+#: PrimFunc attribute marking sepgen's own kernels (the default schedule leaves them alone)
+KERNEL_ATTR = "sepgen.kernel"
+
+
+@dataclass
+class LayerReport:
+    """One convolution of the compiled program and what became of it."""
+
+    index: int
+    var: str
+    conv: str                 #: "96->24 k1x1 s1x1 g1 in56x56"
+    plan: str                 #: stage kinds, "pointwise", "depthwise", ...
+    fused: tuple[str, ...]    #: what its epilogue absorbed ("batch_norm", "relu6", "residual", ...)
+    layout: str
+    error: float              #: relative weight error of the plan (0 for exact)
+    predicted_us: float
+    kernels: tuple[str, ...]  #: the PrimFunc names it calls
+    source: str = "default"   #: "default" (template defaults) or "tuned:<log>"
+    kernel_us: Optional[float] = None   #: measured (``ModelProgram.profile``)
+
+    def to_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass
+class CompileReport:
+    layers: list = field(default_factory=list)
+    ops: dict = field(default_factory=dict)          #: Relax op counts of the captured program
+    other_funcs: int = 0                             #: PrimFuncs made by legalization (default schedule)
+    seconds: dict = field(default_factory=dict)      #: wall time of each step
+    notes: list = field(default_factory=list)
+    check: dict = field(default_factory=dict)        #: against eager on the example inputs
+
+    def format(self) -> str:
+        rows = [f"{'#':>3}  {'var':<10} {'conv':<34} {'plan':<22} {'fused':<34} {'layout':<6} {'error':>7} "
+                f"{'pred us':>8} {'meas us':>8}"]
+        for l in self.layers:
+            meas = f"{l.kernel_us:8.1f}" if l.kernel_us is not None else f"{'-':>8}"
+            rows.append(f"{l.index:>3}  {l.var:<10} {l.conv:<34} {l.plan:<22} {'+'.join(l.fused) or '-':<34} "
+                        f"{l.layout:<6} {l.error:>7.2g} {l.predicted_us:>8.1f} {meas}")
+        rows.append(f"convolutions: {len(self.layers)} ({len({k for l in self.layers for k in l.kernels})} distinct "
+                    f"kernels); other operators: {self.other_funcs} fused functions with the default CPU schedule")
+        if self.seconds:
+            rows.append("time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items()))
+        if self.check:
+            rows.append(f"against PyTorch eager on the example inputs: max relative error "
+                        f"{self.check['max_rel_error']:.2g}, same top-1: {'yes' if self.check['top1_match'] else 'NO'}")
+        rows.extend(self.notes)
+        return "\n".join(rows)
+
+    def to_dict(self) -> dict:
+        return {"layers": [l.to_dict() for l in self.layers], "ops": dict(self.ops),
+                "other_funcs": self.other_funcs, "seconds": dict(self.seconds), "notes": list(self.notes),
+                "check": dict(self.check)}
+
+
+def _conv_text(spec: ConvSpec) -> str:
+    return (f"{spec.in_channels}->{spec.out_channels} k{'x'.join(map(str, spec.kernel_size))} "
+            f"s{'x'.join(map(str, spec.stride))} g{spec.groups} in{'x'.join(map(str, spec.spatial))}")
+
+
+def _say(progress: bool, msg: str) -> None:
+    if progress:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def _plan_group(grp: ConvGroup, tolerance: float):
+    """The plan for a group's convolution (batch norm folded in), with its activation in the epilogue."""
+    from ..analysis.cost import DEFAULT_COST_MODEL
+    from ..passes.pipeline import choose_plan
+
+    s = grp.conv.spec
+    spec = ConvSpec.create(s.input_shape, grp.weight.shape, stride=s.stride, padding=s.padding,
+                           dilation=s.dilation, groups=s.groups, bias=grp.bias is not None, dtype=s.dtype)
+    model = DEFAULT_COST_MODEL
+    plan, _ = choose_plan(spec, grp.weight, grp.bias, tolerance=tolerance, cost_model=model)
+    if any(isinstance(st, FFTConv) for st in plan.stages):
+        # an FFT stage runs through torch.fft, which has no place inside the program
+        plan = direct_plan(spec, grp.weight, grp.bias)
+    if grp.activation is not None:
+        plan = plan.with_activation(grp.activation)
+    return plan, model.plan_us(plan)
+
+
+class _Kernels:
+    """The scheduled PrimFuncs of the program, one per distinct (stage, epilogue)."""
+
+    def __init__(self, target, replay=None):
+        self.target = target
+        self.replay = replay
+        self.funcs = {}      # key -> (name, PrimFunc, source)
+
+    def get(self, stage, dtype: str, tail):
+        from ..codegen.build import schedule_stage
+        from ..ir.serialize import stage_to_dict
+
+        key = (repr(sorted(stage_to_dict(stage).items())), dtype, tail)
+        got = self.funcs.get(key)
+        if got is None:
+            source = "default"
+            func = None
+            if self.replay is not None:
+                func, source = self.replay(stage, dtype, tail)
+            if func is None:
+                _, sch = schedule_stage(stage, dtype, self.target, tail=tail)
+                func, source = sch.mod["main"], "default"
+            name = f"sepgen_{stage.kind}_{len(self.funcs)}"
+            func = func.with_attr("global_symbol", name).with_attr(KERNEL_ATTR, 1).with_attr("op_pattern", 8)
+            got = (name, func, source)
+            self.funcs[key] = got
+        return got
+
+
+def _rewrite(mod, jobs: dict):
+    """``mod`` with each group's tail binding replaced by ``call_tir``\\ s of its kernels."""
+    from tvm import relax
+
+    @relax.expr_functor.mutator
+    class Replace(relax.PyExprMutator):
+        def __init__(self, mod):
+            super().__init__(mod)
+            self.source = mod
+            self.gvars = {}
+
+        def gvar(self, name, func):
+            if name not in self.gvars:
+                self.gvars[name] = self.builder_.add_func(func, name)
+            return self.gvars[name]
+
+        def visit_var_binding_(self, binding):
+            job = jobs.get(binding.var.name)
+            if job is None:
+                return super().visit_var_binding_(binding)
+            cur = self.visit_expr(job["input"])
+            calls = job["calls"]
+            new = None
+            for k, (name, func, consts, out_shape, dtype, residual) in enumerate(calls):
+                args = [cur, *[relax.const(c) for c in consts]]
+                if residual is not None:
+                    args.append(self.visit_expr(residual))
+                call = relax.call_tir(self.gvar(name, func), args, relax.TensorType(list(out_shape), dtype))
+                if k < len(calls) - 1:
+                    cur = self.builder_.emit(call)
+                elif isinstance(binding.var, relax.DataflowVar):
+                    new = self.builder_.emit(call, name_hint=binding.var.name)
+                else:
+                    new = self.builder_.emit_output(call, name_hint=binding.var.name)
+            self.set_var_remap(binding.var, new)
+
+        def run(self):
+            for gv, func in list(self.source.functions_items()):
+                if isinstance(func, relax.Function):
+                    self.builder_.update_func(gv, self.visit_expr(func))
+            return self.builder_.get()
+
+    return Replace(mod).run()
+
+
+def _decompose_gelu():
+    """``gelu(x)`` as ``0.5 x (1 + erf(x / sqrt 2))`` in Relax ops, so that FastMathTransform gives its erf
+    a vectorizable polynomial (legalized whole, it calls libm's scalar ``erff`` per element)."""
+    import tvm
+    from tvm import relax
+
+    @relax.expr_functor.mutator
+    class Gelu(relax.PyExprMutator):
+        def visit_call_(self, call):
+            call = super().visit_call_(call)
+            if getattr(call.op, "name", None) != "relax.nn.gelu":
+                return call
+            x = call.args[0]
+            dt = str(x.ty.dtype)
+            half = relax.const(0.5, dt)
+            erf = relax.op.erf(relax.op.multiply(x, relax.const(0.7071067811865476, dt)))
+            return relax.op.multiply(relax.op.multiply(x, half), relax.op.add(relax.const(1.0, dt), erf))
+
+    @tvm.transform.module_pass(opt_level=0, name="sepgen.DecomposeGelu")
+    def run(mod, _ctx):
+        m = Gelu(mod)
+        for gv, func in list(mod.functions_items()):
+            if isinstance(func, relax.Function):
+                m.builder_.update_func(gv, m.visit_expr(func))
+        return m.builder_.get()
+
+    return run
+
+
+def _schedule_others(mod, target) -> tuple[object, int]:
+    """Every PrimFunc that is not a sepgen kernel, given the default CPU schedule."""
+    import tvm
+
+    from schedules.cpu.generic import schedule_generic
+
+    lanes = max(1, target.vector_bits // 32)
+    out = {}
+    n = 0
+    for gv, func in mod.functions_items():
+        if isinstance(func, tvm.tirx.PrimFunc) and not (func.attrs and KERNEL_ATTR in func.attrs):
+            func = schedule_generic(func, lanes, int(target.num_cores))
+            n += 1
+        out[gv] = func
+    new = tvm.IRModule(out, attrs=mod.attrs)
+    return new, n
+
+
+def compile_model(model, example_inputs: Sequence, target="host", tolerance: float = 0.0, trials: int = 0,
+                  log_dir=None, progress: bool = False, seed: int = 0):
+    """``model`` compiled to one Relax VM program for ``target``; returns a :class:`ModelProgram`.
+
+    ``example_inputs`` (torch tensors) fix the input shapes and dtypes.  Every convolution is planned
+    by sepgen (exact with ``tolerance=0``, else within that relative weight error), fused with what
+    follows it and scheduled by sepgen's templates (``trials > 0`` tunes them with MetaSchedule,
+    ``log_dir`` replays earlier tuning); everything else is Relax's legalization with a parallel,
+    vectorized default schedule.
+    """
+    import tvm
+    from tvm import relax
+
+    from ..analysis.weights import check_tolerance
+    from ..codegen.lowering import Tail
+    from ..targets.registry import get_target
+    from .program import ModelProgram
+
+    tolerance = float(check_tolerance(tolerance))
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
+        raise SpecError(f"trials must be a non-negative int, got {trials!r}")
+    import torch
+
+    if isinstance(model, torch.export.ExportedProgram):
+        model = model.module()
+    tgt = get_target(target)
+    if tgt.family != "cpu":
+        raise GraphError(f"whole-model compilation supports CPU targets; {tgt.name} is a {tgt.family} target")
+    report = CompileReport()
+    t0 = time.perf_counter()
+    _say(progress, f"capturing {type(model).__name__} with torch.export ...")
+    captured = capture(model, example_inputs)
+    report.ops = captured.op_counts()
+    mod = relax.transform.FoldConstant()(captured.mod)
+    report.seconds["capture"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    groups = find_groups(mod["main"], captured.convs)
+    replay = None
+    if trials > 0 or log_dir is not None:
+        from .tune import GraphTuner
+
+        replay = GraphTuner(tgt, trials=trials, log_dir=log_dir, seed=seed, progress=progress)
+    kernels = _Kernels(tgt, replay)
+    jobs = {}
+    for i, grp in enumerate(groups):
+        plan, predicted = _plan_group(grp, tolerance)
+        tail = Tail(grp.residual is not None, grp.post_activation) if (grp.residual is not None
+                                                                       or grp.post_activation) else None
+        calls, names, sources = [], [], []
+        tvm_stages = plan.stages
+        for k, st in enumerate(tvm_stages):
+            last = k == len(tvm_stages) - 1
+            name, func, source = kernels.get(st, plan.spec.dtype, tail if last else None)
+            consts = [np.ascontiguousarray(plan.params[p].astype(plan.spec.dtype)) for p in stage_param_names(st)]
+            calls.append((name, func, consts, tuple(st.out_shape), plan.spec.dtype,
+                          grp.residual if last and tail is not None and tail.residual else None))
+            names.append(name)
+            sources.append(source)
+        jobs[grp.tail_var.name] = {"input": grp.input, "calls": calls}
+        report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
+                                         tuple(grp.fused), "NCHW", float(plan.error), float(predicted),
+                                         tuple(names), ",".join(sorted(set(sources)))))
+        _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
+                       f"{'+'.join(plan.kinds)}{' +' + '+'.join(grp.fused) if grp.fused else ''}")
+    report.seconds["plan+schedule"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    mod = _rewrite(mod, jobs)
+    seq = tvm.transform.Sequential([
+        relax.transform.DeadCodeElimination(),
+        relax.transform.DecomposeOpsForInference(),
+        _decompose_gelu(),
+        relax.transform.FastMathTransform(),   # erf, exp, tanh: vectorizable polynomials (float32 accurate)
+        relax.transform.LegalizeOps(),
+        relax.transform.AnnotateTIROpPattern(),
+        relax.transform.FoldConstant(),
+        relax.transform.FuseOps(),
+        relax.transform.FuseTIR(),
+        relax.transform.DeadCodeElimination(),
+    ])
+    mod = seq(mod)
+    mod, report.other_funcs = _schedule_others(mod, tgt)
+    report.seconds["relax passes"] = time.perf_counter() - t0
+    _check_kernels_kept(mod, kernels)
+
+    t0 = time.perf_counter()
+    _say(progress, f"building one program for {tgt.name} ...")
+    from ..codegen.tirpasses import register
+
+    try:
+        ex = tvm.compile(mod, target=tgt.to_tvm(), relax_pipeline=relax.pipeline.default_build_pipeline(),
+                         tir_pipeline=register())
+    except Exception as e:
+        raise GraphError(f"TVM failed to build the program for {tgt.name}: {type(e).__name__}: "
+                         f"{str(e).strip().splitlines()[0] if str(e).strip() else ''}") from e
+    report.seconds["build"] = time.perf_counter() - t0
+    if replay is not None:
+        report.notes.extend(dict.fromkeys(replay.notes))
+    ref = _eager(model, example_inputs)
+    out_shapes = tuple((tuple(o.shape), str(o.dtype).replace("torch.", "")) for o in ref)
+    prog = ModelProgram(ex.mod, tgt, captured.input_shapes, captured.input_dtypes, out_shapes, report,
+                        model_name=type(model).__name__, tolerance=tolerance)
+    prog.ir = mod
+    if prog.runnable:
+        report.check = check_against(prog, example_inputs, ref)
+        if report.check["max_rel_error"] > max(1e-4, 10 * tolerance):
+            note = (f"the program differs from PyTorch eager on the example inputs: max relative error "
+                    f"{report.check['max_rel_error']:.3g}")
+            report.notes.append(note)
+            warnings.warn(note, stacklevel=2)
+    return prog
+
+
+def check_against(prog, example_inputs, ref) -> dict:
+    """The program's outputs on ``example_inputs`` against eager's ``ref``: max relative error, top-1."""
+    got = prog(*example_inputs)
+    got = got if isinstance(got, tuple) else (got,)
+    err = 0.0
+    top1 = True
+    for g, r in zip(got, ref):
+        scale = float(r.abs().max()) or 1.0
+        err = max(err, float((g - r).abs().max()) / scale)
+        if r.ndim == 2 and r.shape[-1] > 1:
+            top1 = top1 and bool((g.argmax(-1) == r.argmax(-1)).all())
+    return {"max_rel_error": err, "top1_match": top1}
+
+
+def _check_kernels_kept(mod, kernels: _Kernels) -> None:
+    """Relax's fusion must not have merged a sepgen kernel into something else (it is marked opaque)."""
+    names = {gv.name_hint for gv, _ in mod.functions_items()}
+    lost = [n for n, _, _ in kernels.funcs.values() if n not in names]
+    if lost:
+        raise GraphError(f"Relax's fusion absorbed sepgen kernels {', '.join(lost[:4])}; "
+                         f"they would run unscheduled")
+
+
+def _eager(model, example_inputs) -> tuple:
+    import torch
+
+    with torch.no_grad():
+        out = model(*example_inputs)
+    return tuple(out) if isinstance(out, (tuple, list)) else (out,)

@@ -1,0 +1,264 @@
+"""A compiled model: one Relax VM executable, called with torch tensors, saved and loaded with checks.
+
+Saved layout::
+
+    DIR/manifest.json   format, versions, target, inputs and outputs (shape, dtype), the per-layer
+                        report (plan, fused ops, layout, error), sha256 of every file
+    DIR/program.so      the exported executable (kernels, the VM bytecode and the weights, which
+                        the program holds as constants)
+
+:func:`load_model` checks the manifest, every file's sha256, the architecture and the ISA before
+it loads anything, and needs only the TVM runtime (no capture, no planning, no tuning).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from ..errors import ArtifactError, GraphError
+
+FORMAT = "sepgen-model"
+FORMAT_VERSION = 1
+PROGRAM_FILE = "program.so"
+MANIFEST = "manifest.json"
+
+
+def _torch_dtype(name: str):
+    import torch
+
+    return getattr(torch, name)
+
+
+class ModelProgram:
+    """``y = prog(x)``: the whole model in the Relax VM (TVM's thread pool only; no PyTorch op inside)."""
+
+    def __init__(self, module, target, input_shapes, input_dtypes, outputs, report, model_name: str = "",
+                 tolerance: float = 0.0, manifest: Optional[dict] = None, library_bytes: Optional[bytes] = None):
+        self.module = module
+        self.target = target
+        self.input_shapes = tuple(tuple(int(v) for v in s) for s in input_shapes)
+        self.input_dtypes = tuple(input_dtypes)
+        self.outputs = tuple((tuple(s), d) for s, d in outputs)
+        self.report = report
+        self.model_name = model_name
+        self.tolerance = tolerance
+        self.manifest = manifest
+        self._library_bytes = library_bytes
+        self._vm = None
+        self._main = None
+
+    # -- running ---------------------------------------------------------------------------------
+    @property
+    def runnable(self) -> bool:
+        from ..targets.registry import _host_arch
+
+        return self.target.arch == _host_arch()
+
+    def _fn(self):
+        if self._main is None:
+            import tvm
+            from tvm import relax
+
+            if not self.runnable:
+                raise GraphError(f"this program is compiled for {self.target.name} ({self.target.arch}); "
+                                 f"it cannot run on this machine")
+            self._vm = relax.VirtualMachine(self.module, tvm.cpu())
+            self._main = self._vm["main"]
+        return self._main
+
+    def check_inputs(self, inputs) -> list:
+        import torch
+
+        if len(inputs) != len(self.input_shapes):
+            raise GraphError(f"{self.model_name or 'the program'} takes {len(self.input_shapes)} input(s), "
+                             f"got {len(inputs)}")
+        out = []
+        for i, (x, shape, dtype) in enumerate(zip(inputs, self.input_shapes, self.input_dtypes)):
+            if not isinstance(x, torch.Tensor):
+                raise GraphError(f"input {i} must be a torch tensor, got {type(x).__name__}")
+            if tuple(x.shape) != shape:
+                raise GraphError(f"input {i} has shape {tuple(x.shape)}; the program was compiled for {shape}")
+            if str(x.dtype).replace("torch.", "") != dtype:
+                raise GraphError(f"input {i} has dtype {x.dtype}; the program was compiled for {dtype}")
+            if x.device.type != "cpu":
+                raise GraphError(f"input {i} is on {x.device}; the program runs on the CPU")
+            if x.requires_grad:
+                x = x.detach()
+            x = x.contiguous()
+            if x.data_ptr() % 64:   # TVM takes 64-byte aligned data only (torch's allocator aligns; numpy may not)
+                x = x.clone()
+            out.append(x)
+        return out
+
+    def __call__(self, *inputs):
+        import torch
+        import tvm
+
+        xs = self.check_inputs(inputs)
+        fn = self._fn()
+        res = fn(*[tvm.runtime.from_dlpack(x) for x in xs])
+        outs = [torch.from_dlpack(r) for r in (res if _is_tuple(res) else [res])]
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+    def time_us(self, *inputs, number: int = 100, warmup: int = 10) -> float:
+        """Median microseconds of one call (``number`` calls after ``warmup``)."""
+        import statistics
+        import time
+
+        for _ in range(warmup):
+            self(*inputs)
+        ts = []
+        for _ in range(number):
+            t0 = time.perf_counter()
+            self(*inputs)
+            ts.append(time.perf_counter() - t0)
+        return statistics.median(ts) * 1e6
+
+    # -- saving ----------------------------------------------------------------------------------
+    def _manifest(self, files: dict) -> dict:
+        from ..version import __version__, tvm_version
+
+        return {
+            "format": FORMAT, "format_version": FORMAT_VERSION,
+            "sepgen_version": __version__, "tvm_version": tvm_version(),
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "model": self.model_name, "tolerance": self.tolerance,
+            "target": self.target.to_dict(),
+            "inputs": [{"shape": list(s), "dtype": d} for s, d in zip(self.input_shapes, self.input_dtypes)],
+            "outputs": [{"shape": list(s), "dtype": d} for s, d in self.outputs],
+            "report": self.report.to_dict() if hasattr(self.report, "to_dict") else dict(self.report or {}),
+            "files": files,
+        }
+
+    def save(self, path) -> Path:
+        """Write the program to directory ``path`` atomically (a temp dir renamed into place)."""
+        from ..runtime.artifact import sha256_file
+        from ..targets.cross import export_options
+
+        path = Path(path)
+        _check_destination(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        try:
+            if self._library_bytes is not None:
+                (tmp / PROGRAM_FILE).write_bytes(self._library_bytes)
+            else:
+                self.module.export_library(str(tmp / PROGRAM_FILE), **export_options(self.target))
+            files = {PROGRAM_FILE: sha256_file(tmp / PROGRAM_FILE)}
+            (tmp / MANIFEST).write_text(json.dumps(self._manifest(files), indent=2, sort_keys=True) + "\n")
+            if path.exists():
+                old = path.with_name(f".{path.name}.old")
+                if old.exists():
+                    shutil.rmtree(old)
+                os.replace(path, old)
+                os.replace(tmp, path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        return path
+
+    def __repr__(self) -> str:
+        shapes = ", ".join("x".join(map(str, s)) for s in self.input_shapes)
+        return f"ModelProgram({self.model_name or 'model'}, inputs {shapes}, target {self.target.name})"
+
+
+class _quiet_stderr:
+    """File descriptor 2 sent to /dev/null for a block (TVM's C++ logging writes there directly)."""
+
+    def __enter__(self):
+        import sys
+
+        sys.stderr.flush()
+        self.saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+    def __exit__(self, *exc):
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+        return False
+
+
+def _is_tuple(res) -> bool:
+    return not hasattr(res, "shape") and hasattr(res, "__len__")
+
+
+def _check_destination(path: Path) -> None:
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise ArtifactError(f"{path} exists and is not a directory; refusing to overwrite it")
+    if path.is_dir() and not (path / MANIFEST).exists() and any(path.iterdir()):
+        raise ArtifactError(f"{path} exists and is not a saved sepgen program; refusing to overwrite it")
+
+
+def _require(cond: bool, msg: str) -> None:
+    if not cond:
+        raise ArtifactError(msg)
+
+
+def read_model_manifest(path) -> dict:
+    path = Path(path)
+    _require(path.is_dir(), f"{path} is not a saved program directory")
+    mpath = path / MANIFEST
+    _require(mpath.is_file(), f"{path} has no {MANIFEST}; not a saved sepgen program")
+    try:
+        m = json.loads(mpath.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ArtifactError(f"{mpath} is not valid JSON: {e}") from None
+    _require(isinstance(m, dict) and m.get("format") == FORMAT,
+             f"{mpath}: not a sepgen program manifest (format={m.get('format') if isinstance(m, dict) else None!r})")
+    _require(m.get("format_version") == FORMAT_VERSION,
+             f"{mpath}: format_version {m.get('format_version')!r} is not supported (this sepgen reads {FORMAT_VERSION})")
+    for key, typ in (("target", dict), ("inputs", list), ("outputs", list), ("files", dict)):
+        _require(isinstance(m.get(key), typ), f"{mpath}: field {key!r} is missing or not a {typ.__name__}")
+    _require(set(m["files"]) == {PROGRAM_FILE}, f"{mpath}: expected exactly one file entry, {PROGRAM_FILE}")
+    for i, e in enumerate(m["inputs"] + m["outputs"]):
+        _require(isinstance(e, dict) and isinstance(e.get("shape"), list) and isinstance(e.get("dtype"), str)
+                 and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in e["shape"]),
+                 f"{mpath}: bad input/output entry {e!r}")
+    return m
+
+
+def load_model(path) -> ModelProgram:
+    """Load a program saved by ``prog.save(path)`` or ``sepgen compile-model``, after checking it."""
+    import tvm
+
+    from ..runtime.artifact import sha256_file
+    from ..targets.registry import TargetPreset, _host_arch, host_cpu, host_isa_features, isa_features
+
+    path = Path(path)
+    m = read_model_manifest(path)
+    f = path / PROGRAM_FILE
+    _require(f.is_file(), f"{path}: {PROGRAM_FILE} named in the manifest is missing")
+    got = sha256_file(f)
+    want = m["files"][PROGRAM_FILE]
+    _require(got == want, f"{path}: {PROGRAM_FILE} does not match the manifest's sha256 (expected {want[:12]}..., "
+                          f"found {got[:12]}...); refusing to load a modified program")
+    t = m["target"]
+    try:
+        target = TargetPreset(t["name"], t["family"], t["arch"], mcpu=str(t.get("mcpu", "")),
+                              mtriple=str(t.get("mtriple", "")), mattr=tuple(str(a) for a in t.get("mattr", ())),
+                              num_cores=int(t.get("num_cores", 1)), vector_bits=int(t.get("vector_bits", 128)),
+                              tag=str(t.get("tag", "")))
+    except (KeyError, TypeError, ValueError) as e:
+        raise ArtifactError(f"{path}: bad target in the manifest: {type(e).__name__}: {e}") from None
+    host = _host_arch()
+    _require(target.arch == host, f"{path} was compiled for {target.arch} ({target.name}); this machine is {host}")
+    missing = sorted(isa_features(target) - host_isa_features())
+    _require(not missing, f"{path} was compiled for {target.mcpu or 'a generic CPU'} ({target.name}) and may use "
+                          f"{', '.join(missing[:6])}, which this CPU ({host_cpu()}) lacks; compile it again here")
+    data = f.read_bytes()
+    with _quiet_stderr():   # TVM 0.27 logs "Warning: Scope Loaded:" once per constant it loads
+        module = tvm.runtime.load_module(str(f))
+    return ModelProgram(module, target, [e["shape"] for e in m["inputs"]], [e["dtype"] for e in m["inputs"]],
+                        [(e["shape"], e["dtype"]) for e in m["outputs"]], m.get("report", {}),
+                        model_name=str(m.get("model", "")), tolerance=float(m.get("tolerance", 0.0)),
+                        manifest=m, library_bytes=data)

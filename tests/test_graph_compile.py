@@ -1,0 +1,320 @@
+"""Whole-model compilation (sepgen.graph.compile): one Relax VM program per model, checked against eager."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import sepgen
+from sepgen.errors import ArtifactError, GraphError
+from sepgen.graph.compile import KERNEL_ATTR, compile_model
+from sepgen.graph.program import load_model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _rel(a, b) -> float:
+    return float((a - b).abs().max() / b.abs().max())
+
+
+class Epilogues(nn.Module):
+    """Every epilogue pattern the graph level fuses: BN, bias, relu, relu6, hardswish, silu, sigmoid, hardsigmoid,
+    a residual, an activation after the residual, and a squeeze-excitation gate."""
+
+    def __init__(self):
+        super().__init__()
+        c = 16
+        self.stem = nn.Conv2d(3, c, 3, stride=2, padding=1, bias=False)
+        self.bn0 = nn.BatchNorm2d(c)
+        self.dw = nn.Conv2d(c, c, 5, padding=2, groups=c, bias=False)
+        self.bn1 = nn.BatchNorm2d(c)
+        self.pw = nn.Conv2d(c, c, 1, bias=True)
+        self.se1 = nn.Conv2d(c, 4, 1)
+        self.se2 = nn.Conv2d(4, c, 1)
+        self.g1 = nn.Conv2d(c, c, 3, padding=1, groups=4, bias=False)
+        self.bn2 = nn.BatchNorm2d(c)
+        self.g2 = nn.Conv2d(c, c, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(c)
+        self.fc = nn.Linear(c, 10)
+        for bn in (self.bn0, self.bn1, self.bn2, self.bn3):
+            nn.init.uniform_(bn.running_mean, -0.5, 0.5)
+            nn.init.uniform_(bn.running_var, 0.5, 2.0)
+            nn.init.uniform_(bn.weight, 0.5, 1.5)
+            nn.init.uniform_(bn.bias, -0.5, 0.5)
+
+    def forward(self, x):
+        x = nn.functional.hardswish(self.bn0(self.stem(x)))
+        y = nn.functional.silu(self.bn1(self.dw(x)))
+        s = torch.sigmoid(self.se2(torch.relu(self.se1(y.mean((2, 3), keepdim=True)))))
+        y = y * s
+        x = nn.functional.relu6(self.pw(y)) + x
+        z = torch.relu(self.bn2(self.g1(x)))
+        h = nn.functional.hardsigmoid(self.se2(torch.relu(self.se1(z.mean((2, 3), keepdim=True)))))
+        x = torch.relu(self.bn3(self.g2(z * h)) + x)
+        return self.fc(x.mean((2, 3)))
+
+
+@pytest.fixture(scope="module")
+def epilogues():
+    torch.manual_seed(0)
+    m = Epilogues().eval()
+    x = torch.randn(1, 3, 33, 31)
+    return m, x, compile_model(m, (x,))
+
+
+def test_epilogues_fuse_into_the_kernels_and_match_eager(epilogues):
+    m, x, prog = epilogues
+    with torch.no_grad():
+        ref = m(x)
+    y = prog(x)
+    assert y.shape == ref.shape and y.dtype == ref.dtype
+    assert _rel(y, ref) < 1e-5
+    fused = {l.var: l.fused for l in prog.report.layers}
+    got = list(fused.values())
+    assert ("batch_norm", "hardswish") in got
+    assert ("batch_norm", "silu") in got
+    assert ("bias", "relu") in got                              # the SE's first FC
+    assert ("bias", "sigmoid") in got and ("bias", "hardsigmoid") in got
+    assert ("bias", "relu6", "residual") in got
+    assert ("batch_norm", "residual", "relu") in got           # relu(x + f(x))
+    assert prog.report.check["max_rel_error"] < 1e-5 and prog.report.check["top1_match"]
+    # the same kernel is called twice for the two SE FCs of the same shape: one PrimFunc each (distinct epilogues)
+    assert len(prog.report.layers) == 9
+
+
+def test_every_other_function_is_parallel_and_vectorized(epilogues):
+    """Legalized operators (pooling, the classifier, the SE scale) get the default CPU schedule, not naive loops."""
+    import tvm
+
+    _, _, prog = epilogues
+    kernels = others = 0
+    for gv, f in prog.ir.functions_items():
+        if not isinstance(f, tvm.tirx.PrimFunc):
+            continue
+        if f.attrs and KERNEL_ATTR in f.attrs:
+            kernels += 1
+            continue
+        others += 1
+        text = f.script()
+        out = _buffers(f)[-1]
+        if int(np.prod([int(v) for v in out.shape])) >= 4096:    # a big output: both cores
+            assert "T.vectorized" in text, gv.name_hint
+            assert "T.parallel" in text, gv.name_hint
+    assert kernels >= 6 and others >= 2
+
+
+def _buffers(f):
+    from tvm.s_tir.meta_schedule.arg_info import ArgInfo
+
+    return list(ArgInfo.from_prim_func(f))
+
+
+def test_program_takes_and_returns_torch_tensors_and_checks_them(epilogues):
+    m, x, prog = epilogues
+    y1 = prog(x)
+    y2 = prog(x.clone())
+    assert torch.equal(y1, y2)                       # a second call does not overwrite the first's output
+    with pytest.raises(GraphError, match="shape"):
+        prog(torch.randn(1, 3, 32, 32))
+    with pytest.raises(GraphError, match="dtype"):
+        prog(x.double())
+    with pytest.raises(GraphError, match="1 input"):
+        prog(x, x)
+    # non-contiguous and unaligned inputs are copied, not refused
+    xt = x.transpose(2, 3).contiguous().transpose(2, 3)
+    assert torch.allclose(prog(xt), y1, atol=1e-6)
+    raw = np.empty(x.numel() + 1, np.float32)[1:].reshape(x.shape)
+    raw[...] = x.numpy()
+    assert torch.allclose(prog(torch.from_numpy(raw)), y1, atol=1e-6)
+
+
+@pytest.mark.parametrize("name,size", [("mobilenet_v1", 64), ("mobilenet_v2", 64), ("mobilenet_v3_large", 64),
+                                       ("efficientnet_b0", 64), ("convnext_tiny", 64), ("regnet_y_400mf", 64)])
+def test_models_compile_to_one_program_matching_eager(name, size):
+    import sepgen.models as M
+
+    torch.manual_seed(0)
+    m = getattr(M, name)().eval()
+    x = torch.randn(1, 3, size, size)
+    prog = compile_model(m, (x,))
+    with torch.no_grad():
+        ref = m(x)
+    y = prog(x)
+    assert _rel(y, ref) <= 1e-4
+    assert int(y.argmax()) == int(ref.argmax())
+    assert prog.report.layers and all(l.layout == "NCHW" for l in prog.report.layers)
+    assert prog.report.check["top1_match"]
+
+
+def test_save_and_load_in_a_fresh_process(epilogues, tmp_path):
+    m, x, prog = epilogues
+    d = tmp_path / "prog"
+    prog.save(d)
+    man = json.loads((d / "manifest.json").read_text())
+    assert man["format"] == "sepgen-model" and man["inputs"][0]["shape"] == [1, 3, 33, 31]
+    assert len(man["report"]["layers"]) == 9 and man["files"]["program.so"]
+    np.save(tmp_path / "x.npy", x.numpy())
+    code = ("import sys, numpy as np, torch, sepgen\n"
+            "p = sepgen.load_model(sys.argv[1])\n"
+            "np.save(sys.argv[3], p(torch.from_numpy(np.load(sys.argv[2]))).numpy())\n")
+    r = subprocess.run([sys.executable, "-c", code, str(d), str(tmp_path / "x.npy"), str(tmp_path / "y.npy")],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-2000:]
+    y = torch.from_numpy(np.load(tmp_path / "y.npy"))
+    assert torch.allclose(y, prog(x), atol=1e-6)
+    again = load_model(d)
+    assert torch.allclose(again(x), prog(x), atol=1e-6)
+    again.save(tmp_path / "copy")                      # a loaded program saves its library as it was
+    assert (tmp_path / "copy" / "program.so").read_bytes() == (d / "program.so").read_bytes()
+
+
+def test_a_changed_or_foreign_program_is_refused(epilogues, tmp_path):
+    _, _, prog = epilogues
+    d = tmp_path / "p"
+    prog.save(d)
+    so = d / "program.so"
+    data = bytearray(so.read_bytes())
+    data[len(data) // 2] ^= 1
+    so.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="sha256"):
+        load_model(d)
+    prog.save(d)                                        # replaces the broken one
+    man = json.loads((d / "manifest.json").read_text())
+    man["target"]["arch"] = "aarch64"
+    (d / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(ArtifactError, match="aarch64"):
+        load_model(d)
+    man["target"]["arch"] = "x86_64"
+    man["target"]["mattr"] = ["+avx512f", "+definitely-not-a-feature"]
+    man["target"]["mcpu"] = "sapphirerapids"
+    (d / "manifest.json").write_text(json.dumps(man))
+    if not {"avx512f"} <= _host_flags():
+        with pytest.raises(ArtifactError, match="lacks"):
+            load_model(d)
+    (d / "manifest.json").write_text("{not json")
+    with pytest.raises(ArtifactError, match="JSON"):
+        load_model(d)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(ArtifactError, match="refusing"):
+        prog.save(other)
+    assert (other / "notes.txt").read_text() == "mine"
+
+
+def _host_flags() -> set:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def test_an_op_relax_cannot_import_is_named():
+    class Odd(nn.Module):
+        def forward(self, x):
+            return torch.special.bessel_j0(x)
+
+    with pytest.raises(GraphError, match="bessel_j0"):
+        compile_model(Odd().eval(), (torch.randn(1, 4),))
+
+
+def test_bad_arguments_are_clear_errors():
+    m = nn.Sequential(nn.Conv2d(3, 4, 3)).eval()
+    with pytest.raises(sepgen.SpecError, match="trials"):
+        compile_model(m, (torch.randn(1, 3, 8, 8),), trials=-1)
+    with pytest.raises(GraphError, match="CPU"):
+        compile_model(m, (torch.randn(1, 3, 8, 8),), target="cuda-sm90")
+
+
+def test_tuned_kernels_are_replayed_with_the_fused_epilogue(tmp_path):
+    """trials > 0 tunes each distinct kernel into the log; a kernel with a residual gets its record's trace."""
+    class Res(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(8, 8, 3, padding=1, bias=False)
+            self.b1 = nn.BatchNorm2d(8)
+            self.c2 = nn.Conv2d(8, 8, 1)
+
+        def forward(self, x):
+            return torch.relu(self.c2(torch.relu(self.b1(self.c1(x)))) + x)
+
+    torch.manual_seed(0)
+    m = Res().eval()
+    x = torch.randn(1, 8, 12, 12)
+    prog = compile_model(m, (x,), trials=2, log_dir=tmp_path / "logs")
+    assert [l.source.startswith("tuned:") for l in prog.report.layers] == [True, True]
+    assert prog.report.layers[1].fused == ("bias", "residual", "relu")
+    with torch.no_grad():
+        assert _rel(prog(x), m(x)) < 1e-5
+    # replayed, no tuning: the same sources
+    again = compile_model(m, (x,), log_dir=tmp_path / "logs")
+    assert [l.source for l in again.report.layers] == [l.source for l in prog.report.layers]
+
+
+def test_cli_compile_model_and_run_model(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = tmp_path / "mnv2"
+    r = subprocess.run([sys.executable, "-m", "sepgen.cli", "compile-model", "mobilenet_v2", "--input-shape",
+                        "1,3,32,32", "--out", str(out), "--reps", "3", "--report", str(tmp_path / "r.json")],
+                       capture_output=True, text=True, timeout=600, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "whole model: sepgen" in r.stdout and "PyTorch eager" in r.stdout
+    assert "same top-1: yes" in r.stdout
+    assert (out / "program.so").is_file() and json.loads((tmp_path / "r.json").read_text())["layers"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]     # no temp dir left behind
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).standard_normal((1, 3, 32, 32)).astype(np.float32))
+    r = subprocess.run([sys.executable, "-m", "sepgen.cli", "run-model", str(out), "--input", str(tmp_path / "x.npy"),
+                        "--output", str(tmp_path / "y.npy")], capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "output 0: shape 1x1000" in r.stdout and np.load(tmp_path / "y.npy").shape == (1, 1000)
+    np.save(tmp_path / "bad.npy", np.zeros((1, 3, 16, 16), np.float32))
+    r = subprocess.run([sys.executable, "-m", "sepgen.cli", "run-model", str(out), "--input", str(tmp_path / "bad.npy")],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 2 and r.stderr.strip().splitlines()[-1].startswith("sepgen: error: input 0 has shape")
+
+
+def test_optimize_whole_model_returns_the_faster_and_states_both_times():
+    from sepgen.frontend.whole import CompiledModel
+
+    torch.manual_seed(0)
+    m = nn.Sequential(nn.Conv2d(3, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU6(),
+                      nn.Conv2d(32, 32, 3, padding=1, groups=32), nn.ReLU(), nn.Conv2d(32, 16, 1)).eval()
+    x = torch.randn(1, 3, 40, 40)
+    got, report = sepgen.optimize(m, x, whole_model=True, reps=10)
+    assert report.program_ms > 0 and report.eager_ms > 0
+    if report.program_ms < report.eager_ms:
+        assert isinstance(got, CompiledModel) and report.path == "program"
+    else:
+        assert got is m and report.path == "original"
+    with torch.no_grad():
+        assert _rel(got(x), m(x)) < 1e-5
+    assert "PyTorch eager" in str(report) and "returned:" in str(report)
+
+
+def test_optimize_whole_model_falls_back_when_the_model_cannot_be_captured():
+    class Branchy(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3, padding=1)
+
+        def forward(self, x):
+            if x.sum() > 0:          # data-dependent control flow: torch.export cannot capture it
+                return self.conv(x)
+            return -self.conv(x)
+
+    m = Branchy().eval()
+    x = torch.randn(1, 3, 16, 16).abs()
+    with pytest.warns(UserWarning, match="cannot be compiled whole"):
+        got, report = sepgen.optimize(m, x, whole_model=True, measure=False, progress=False)
+    with torch.no_grad():
+        assert _rel(got(x), m(x)) < 1e-5
