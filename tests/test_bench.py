@@ -309,3 +309,39 @@ def test_dw_valign_experiment_kernel_is_correct_and_uses_register_shuffles():
         ref = F.conv2d(torch.from_numpy(x), torch.from_numpy(w.astype("float32")), padding=1, groups=c).numpy()
         np.testing.assert_allclose(out.numpy(), ref, rtol=1e-5, atol=1e-5)
         assert mod.permute_count(ex) > 0, lanes
+
+
+def test_bench_models_runs_each_runtime_in_its_own_process(tmp_path):
+    """`sepgen bench models` on a small input: every runtime's median, spread, error against eager and ratios."""
+    import importlib.util
+
+    from sepgen.bench.models import format_results, run_models
+
+    runtimes = ["eager", "sepgen"] + [r for r in ("onnxruntime", "openvino") if importlib.util.find_spec(r)]
+    out = tmp_path / "models.json"
+    res = run_models(models=["mobilenet_v2"], runtimes=runtimes, size=32, reps=5, rounds=2, json_path=out,
+                     progress=False)
+    saved = json.loads(out.read_text())
+    assert saved["models"].keys() == {"mobilenet_v2"} and (tmp_path / "models.png").is_file()
+    row = res["models"]["mobilenet_v2"]
+    assert not row["errors"], row["errors"]
+    for r in runtimes:
+        e = row["runtimes"][r]
+        assert len(e["rounds_ms"]) == 2 and e["median_ms"] > 0 and e["spread_ms"][0] <= e["spread_ms"][1]
+        assert e["max_rel_error_vs_eager"] <= 1e-4 and e["same_top1"]
+    assert set(row["sepgen_speedup"]) == set(runtimes) - {"sepgen"}
+    if len(runtimes) > 2:
+        assert row["sepgen_vs_best_peer"] > 0
+    assert "mobilenet_v2" in format_results(res)
+
+
+def test_bench_models_options_are_checked(capsys):
+    from sepgen import cli
+    from sepgen.bench.models import run_models
+
+    with pytest.raises(SpecError, match="unknown runtime"):
+        run_models(models=["mobilenet_v2"], runtimes=["tensorrt"])
+    with pytest.raises(SpecError, match="unknown model"):
+        run_models(models=["resnet9000"])
+    assert cli.main(["bench", "dwpw", "--rounds", "2"]) == 2
+    assert "apply to `sepgen bench models` only" in capsys.readouterr().err

@@ -149,8 +149,25 @@ def test_models_compile_to_one_program_matching_eager(name, size):
     y = prog(x)
     assert _rel(y, ref) <= 1e-4
     assert int(y.argmax()) == int(ref.argmax())
-    assert prog.report.layers and all(l.layout == "NCHW" for l in prog.report.layers)
+    lanes = prog.target.vector_bits // 32
+    blocked = [l for l in prog.report.layers if l.layout == f"NCHW{lanes}c"]
+    assert blocked and all(l.plan in ("pointwise", "depthwise") for l in blocked)
+    assert all(l.layout in ("NCHW", f"NCHW{lanes}c") for l in prog.report.layers)
     assert prog.report.check["top1_match"]
+
+
+def test_nchw_layout_on_request_matches_too():
+    import sepgen.models as M
+
+    torch.manual_seed(0)
+    m = M.mobilenet_v3_large().eval()
+    x = torch.randn(1, 3, 48, 48)
+    prog = compile_model(m, (x,), layout="NCHW")
+    assert {l.layout for l in prog.report.layers} == {"NCHW"}
+    with torch.no_grad():
+        assert _rel(prog(x), m(x)) <= 1e-4
+    with pytest.raises(sepgen.SpecError, match="layout"):
+        compile_model(m, (x,), layout="NHWC")
 
 
 def test_save_and_load_in_a_fresh_process(epilogues, tmp_path):
@@ -251,13 +268,13 @@ def test_tuned_kernels_are_replayed_with_the_fused_epilogue(tmp_path):
     torch.manual_seed(0)
     m = Res().eval()
     x = torch.randn(1, 8, 12, 12)
-    prog = compile_model(m, (x,), trials=2, log_dir=tmp_path / "logs")
+    prog = compile_model(m, (x,), trials=2, log_dir=tmp_path / "logs", layout="NCHW")
     assert [l.source.startswith("tuned:") for l in prog.report.layers] == [True, True]
     assert prog.report.layers[1].fused == ("bias", "residual", "relu")
     with torch.no_grad():
         assert _rel(prog(x), m(x)) < 1e-5
     # replayed, no tuning: the same sources
-    again = compile_model(m, (x,), log_dir=tmp_path / "logs")
+    again = compile_model(m, (x,), log_dir=tmp_path / "logs", layout="NCHW")
     assert [l.source for l in again.report.layers] == [l.source for l in prog.report.layers]
 
 
@@ -318,3 +335,41 @@ def test_optimize_whole_model_falls_back_when_the_model_cannot_be_captured():
         got, report = sepgen.optimize(m, x, whole_model=True, measure=False, progress=False)
     with torch.no_grad():
         assert _rel(got(x), m(x)) < 1e-5
+
+
+def test_a_program_runs_inside_torch_compile_fullgraph(epilogues):
+    from sepgen.frontend.whole import CompiledModel
+
+    m, x, prog = epilogues
+    wrapped = CompiledModel(prog)
+
+    def f(t):
+        return wrapped(t * 1.0) + 1.0
+
+    got = torch.compile(f, fullgraph=True)(x)
+    assert torch.allclose(got, prog(x) + 1.0, atol=1e-6)
+    torch.library.opcheck(prog.torch_op(), ([x],), test_utils=("test_schema", "test_faketensor"))
+
+
+needs_guest = pytest.mark.skipif(
+    bool(__import__("sepgen.tuning.qemu_rpc", fromlist=["x"]).unavailable_reason()),
+    reason="the emulated aarch64 guest is not prepared (python -m sepgen.cli.qemu_rpc setup)")
+
+
+@needs_guest
+def test_a_model_cross_compiled_for_aarch64_matches_under_qemu(tmp_path):
+    from sepgen.graph.program import run_under_qemu
+    import sepgen.models as M
+
+    torch.manual_seed(0)
+    m = M.mobilenet_v2().eval()
+    x = torch.randn(1, 3, 32, 32)
+    prog = compile_model(m, (x,), target="cortex-a72")
+    assert not prog.runnable and prog.target.arch == "aarch64"
+    prog.save(tmp_path / "arm")
+    with pytest.raises(ArtifactError, match="aarch64"):
+        load_model(tmp_path / "arm")
+    y = run_under_qemu(tmp_path / "arm", x)
+    with torch.no_grad():
+        ref = m(x)
+    assert _rel(y, ref) <= 1e-4 and int(y.argmax()) == int(ref.argmax())

@@ -40,7 +40,7 @@ def cmd_compile_model(args) -> int:
     prog = compile_model(model, (x,), target=args.target, tolerance=args.tolerance, trials=args.trials,
                          log_dir=args.log_dir, progress=True, seed=args.seed)
     print(prog.report.format())
-    if prog.runnable and args.reps > 0:
+    if prog.runnable and not args.no_timing:
         net = model.module() if isinstance(model, torch.export.ExportedProgram) else model
         threads = torch.get_num_threads()
         torch.set_num_threads(int(prog.target.num_cores))
@@ -95,7 +95,7 @@ def cmd_run_model(args) -> int:
     if args.output:
         np.save(args.output, ys[0].numpy())
         print(f"saved: {args.output}")
-    if args.reps > 0:
+    if args.reps:
         x = torch.from_numpy(np.ascontiguousarray(arr))
         print(f"latency: {_median_us(prog, x, args.reps) / 1000:.3f} ms (median of {args.reps} calls)")
     return 0
@@ -116,8 +116,9 @@ def add_parsers(sub) -> None:
     c.add_argument("--log-dir", default=None, help="tuning logs to replay and extend")
     c.add_argument("--out", required=True, help="directory the program is saved to (written atomically)")
     c.add_argument("--report", default=None, help="write the per-layer report as JSON")
-    c.add_argument("--reps", type=nonneg_int, default=50,
-                   help="calls per timing round against PyTorch eager (default 50; 0: no timing)")
+    c.add_argument("--reps", type=positive_int, default=50,
+                   help="calls per timing round against PyTorch eager (default 50)")
+    c.add_argument("--no-timing", action="store_true", help="do not time the program against PyTorch eager")
     c.add_argument("--seed", type=nonneg_int, default=0, help="seed of the example's weights and input")
     c.set_defaults(fn=cmd_compile_model)
 
@@ -125,6 +126,6 @@ def add_parsers(sub) -> None:
     r.add_argument("program", help="the directory compile-model wrote")
     r.add_argument("--input", default=None, help="input array (.npy); default: random of the program's shape")
     r.add_argument("--output", default=None, help="save the (first) output as .npy")
-    r.add_argument("--reps", type=nonneg_int, default=0, help="also time this many calls (default 0)")
-    r.add_argument("--seed", type=positive_int, default=1, help="seed of the random input")
+    r.add_argument("--reps", type=positive_int, default=None, help="also time this many calls (default: no timing)")
+    r.add_argument("--seed", type=nonneg_int, default=0, help="seed of the random input")
     r.set_defaults(fn=cmd_run_model)

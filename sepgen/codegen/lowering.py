@@ -280,3 +280,100 @@ def lower_stage(stage: Stage, dtype: str, family: Optional[str] = "cpu", tail: O
               *[tuple(stage.out_shape)] * len(extra), tuple(stage.out_shape))
     return Lowered(func, ("x", *pnames, *(["r"] if extra else []), "y"), shapes, tuple(blocks["conv"]),
                    tuple(blocks["pad"]), tuple(blocks["out"]))
+
+
+# ---------------------------------------------------------------------------------------------------
+# blocked layout (NCHW[x]c): the graph level's depthwise and pointwise kernels
+# ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BlockedConv:
+    """A 2-D depthwise or pointwise convolution in the blocked layout ``N, C/B, H, W, B``.
+
+    Its PrimFunc's arguments: ``x`` (blocked), ``w`` (packed: pointwise ``[O/B, C, B]``, depthwise
+    ``[C/B, KH, KW, B]``), ``b`` (``[O/B, B]``, when ``bias``), ``r`` (the residual, blocked, when the tail
+    has one) and ``y`` (blocked).  Blocks: ``conv_pad`` (depthwise with padding), ``conv``, ``conv_out``."""
+
+    kind: str                       # "pointwise" | "depthwise"
+    in_shape: tuple                 # NCHW
+    out_channels: int
+    kernel: tuple = (1, 1)
+    stride: tuple = (1, 1)
+    padding: tuple = ((0, 0), (0, 0))
+    dilation: tuple = (1, 1)
+    block: int = 8
+    bias: bool = False
+    activation: Optional[str] = None
+    tail: Optional[Tail] = None
+
+    @property
+    def out_shape(self) -> tuple:
+        n, _, h, w = self.in_shape
+        oh = (h + sum(self.padding[0]) - self.dilation[0] * (self.kernel[0] - 1) - 1) // self.stride[0] + 1
+        ow = (w + sum(self.padding[1]) - self.dilation[1] * (self.kernel[1] - 1) - 1) // self.stride[1] + 1
+        return (n, self.out_channels, oh, ow)
+
+    def blocked(self, shape) -> tuple:
+        n, c, h, w = shape
+        return (n, c // self.block, h, w, self.block)
+
+    def weight_shape(self) -> tuple:
+        b = self.block
+        if self.kind == "pointwise":
+            return (self.out_channels // b, self.in_shape[1], b)
+        return (self.out_channels // b, *self.kernel, b)
+
+    def describe(self) -> str:
+        k = "x".join(map(str, self.kernel))
+        return (f"{self.kind}[{self.in_shape[1]}->{self.out_channels}, k={k}, stride={self.stride}, "
+                f"NCHW{self.block}c{', +bias' if self.bias else ''}{', +' + self.activation if self.activation else ''}"
+                f"{', +' + self.tail.describe() if self.tail else ''}]")
+
+
+def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
+    """The PrimFunc of a :class:`BlockedConv` (see its docstring for the arguments and blocks)."""
+    b = conv.block
+    n_, c_, h_, w_ = conv.in_shape
+    if c_ % b or conv.out_channels % b:
+        raise PlanError(f"blocked layout needs channels divisible by {b}: {c_} -> {conv.out_channels}")
+    x = te.placeholder(conv.blocked(conv.in_shape), dtype=dtype, name="x")
+    w = te.placeholder(conv.weight_shape(), dtype=dtype, name="w")
+    bias = te.placeholder((conv.out_channels // b, b), dtype=dtype, name="b") if conv.bias else None
+    oshape = conv.blocked(conv.out_shape)
+    if conv.kind == "pointwise":
+        rcb = te.reduce_axis((0, c_ // b), name="rcb")
+        rci = te.reduce_axis((0, b), name="rci")
+        acc = te.compute(oshape, lambda n, ob, h, ww, oi: te.sum(
+            x[n, rcb, h, ww, rci].astype("float32") * w[ob, rcb * b + rci, oi].astype("float32"), axis=[rcb, rci]),
+            name="conv")
+    elif conv.kind == "depthwise":
+        (pt, pb), (pl, pr) = conv.padding
+        kh, kw = conv.kernel
+        sh, sw = conv.stride
+        dh, dw = conv.dilation
+        if pt or pb or pl or pr:
+            xp = te.compute((n_, c_ // b, h_ + pt + pb, w_ + pl + pr, b), lambda n, cb, i, j, ci: tirx.if_then_else(
+                tirx.all(i >= pt, i < h_ + pt, j >= pl, j < w_ + pl), x[n, cb, i - pt, j - pl, ci],
+                tirx.const(0, dtype)), name="conv_pad")
+        else:
+            xp = x
+        rh = te.reduce_axis((0, kh), name="rh")
+        rw = te.reduce_axis((0, kw), name="rw")
+        acc = te.compute(oshape, lambda n, cb, i, j, ci: te.sum(
+            xp[n, cb, i * sh + rh * dh, j * sw + rw * dw, ci].astype("float32") * w[cb, rh, rw, ci].astype("float32"),
+            axis=[rh, rw]), name="conv")
+    else:
+        raise PlanError(f"no blocked lowering for {conv.kind!r}")
+    t = conv.tail
+    r = te.placeholder(oshape, dtype=dtype, name="r") if t is not None and t.residual else None
+    bound = _BoundTail(r, t.post_activation, t.residual) if t is not None else None
+
+    def epi(n, ob, h, ww, oi):
+        v = acc[n, ob, h, ww, oi]
+        if bias is not None:
+            v = v + bias[ob, oi].astype("float32")
+        return _tail(_activation(v, conv.activation, "float32"), bound, (n, ob, h, ww, oi), "float32").astype(dtype)
+
+    out = te.compute(oshape, epi, name="conv_out")
+    args = [x, w, *([bias] if bias is not None else []), *([r] if r is not None else []), out]
+    return te.create_prim_func(args).with_attr("global_symbol", "main")

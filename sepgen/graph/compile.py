@@ -117,6 +117,47 @@ def _plan_group(grp: ConvGroup, tolerance: float):
     return plan, model.plan_us(plan)
 
 
+#: layouts ``compile_model`` accepts: "auto" (blocked NCHW[x]c kernels where they apply), "NCHW"
+LAYOUTS = ("auto", "NCHW")
+
+
+def _blocked_conv(grp: ConvGroup, plan, tgt, tail):
+    """The blocked-layout kernel for a group whose plan is one depthwise or pointwise 2-D convolution with
+    channels divisible by the vector width, else None."""
+    from ..codegen.lowering import BlockedConv
+
+    b = tgt.vector_bits // 32
+    s = plan.spec
+    if b < 4 or len(s.input_shape) != 4 or len(plan.stages) != 1 or plan.kinds[0] not in ("pointwise", "depthwise"):
+        return None
+    if s.in_channels % b or s.out_channels % b or s.dtype != "float32":
+        return None
+    kind = plan.kinds[0]
+    if kind == "pointwise" and (s.groups != 1 or any(v != 1 for v in s.stride)
+                                or any(p != (0, 0) for p in s.padding)):
+        return None
+    if kind == "depthwise" and not (s.groups == s.in_channels == s.out_channels):
+        return None
+    return BlockedConv(kind, tuple(s.input_shape), s.out_channels, kernel=tuple(s.kernel_size),
+                       stride=tuple(s.stride), padding=tuple(tuple(p) for p in s.padding), dilation=tuple(s.dilation),
+                       block=b, bias=grp.bias is not None, activation=grp.activation, tail=tail)
+
+
+def _packed_params(conv, grp: ConvGroup, dtype: str) -> list:
+    """The weight (and bias) of a group packed for its blocked kernel."""
+    b = conv.block
+    w = grp.weight
+    o = w.shape[0]
+    if conv.kind == "pointwise":
+        packed = w.reshape(o // b, b, -1).transpose(0, 2, 1)           # [O/B, C, B]
+    else:
+        packed = w.reshape(o // b, b, *w.shape[2:]).transpose(0, 2, 3, 1)   # [C/B, KH, KW, B]
+    out = [np.ascontiguousarray(packed.astype(dtype))]
+    if conv.bias:
+        out.append(np.ascontiguousarray(grp.bias.reshape(o // b, b).astype(dtype)))
+    return out
+
+
 class _Kernels:
     """The scheduled PrimFuncs of the program, one per distinct (stage, epilogue)."""
 
@@ -124,6 +165,26 @@ class _Kernels:
         self.target = target
         self.replay = replay
         self.funcs = {}      # key -> (name, PrimFunc, source)
+
+    def get_blocked(self, conv, dtype: str):
+        """The scheduled PrimFunc of a blocked-layout kernel (template defaults)."""
+        import tvm
+        from tvm import s_tir
+
+        from schedules.cpu.blocked import schedule_blocked
+
+        from ..codegen.lowering import lower_blocked
+
+        key = ("blocked", conv, dtype)
+        got = self.funcs.get(key)
+        if got is None:
+            sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv, dtype)}))
+            schedule_blocked(sch, conv.kind, conv.block, int(self.target.num_cores))
+            name = f"sepgen_{conv.kind}_nchw{conv.block}c_{len(self.funcs)}"
+            func = sch.mod["main"].with_attr("global_symbol", name).with_attr(KERNEL_ATTR, 1).with_attr("op_pattern", 8)
+            got = (name, func, "default")
+            self.funcs[key] = got
+        return got[0], got[1]
 
     def get(self, stage, dtype: str, tail):
         from ..codegen.build import schedule_stage
@@ -156,16 +217,47 @@ def _rewrite(mod, jobs: dict):
             super().__init__(mod)
             self.source = mod
             self.gvars = {}
+            self.blocked = {}   # var name -> its blocked version
 
         def gvar(self, name, func):
             if name not in self.gvars:
                 self.gvars[name] = self.builder_.add_func(func, name)
             return self.gvars[name]
 
+        def to_blocked(self, orig, block: int):
+            """The blocked (N, C/B, H, W, B) version of ``orig``: a blocked kernel's own result, else converted
+            once and shared by every blocked consumer."""
+            got = self.blocked.get(orig.name)
+            if got is None:
+                v = self.visit_expr(orig)
+                got = self.builder_.emit(relax.op.layout_transform(
+                    v, index_map=lambda n, c, h, w: (n, c // block, h, w, c % block)))
+                self.blocked[orig.name] = got
+            return got
+
+        def visit_blocked(self, binding, job):
+            b = job["block"]
+            name, func, consts, out_shape, dtype, residual = job["calls"][0]
+            args = [self.to_blocked(job["input"], b), *[relax.const(c) for c in consts]]
+            if residual is not None:
+                args.append(self.to_blocked(residual, b))
+            n, c, h, w = out_shape
+            yb = self.builder_.emit(relax.call_tir(self.gvar(name, func), args,
+                                                   relax.TensorType([n, c // b, h, w, b], dtype)))
+            back = relax.op.layout_transform(yb, index_map=lambda n, cb, h, w, ci: (n, cb * b + ci, h, w))
+            if isinstance(binding.var, relax.DataflowVar):
+                new = self.builder_.emit(back, name_hint=binding.var.name)
+            else:
+                new = self.builder_.emit_output(back, name_hint=binding.var.name)
+            self.blocked[binding.var.name] = yb
+            self.set_var_remap(binding.var, new)
+
         def visit_var_binding_(self, binding):
             job = jobs.get(binding.var.name)
             if job is None:
                 return super().visit_var_binding_(binding)
+            if job.get("block"):
+                return self.visit_blocked(binding, job)
             cur = self.visit_expr(job["input"])
             calls = job["calls"]
             new = None
@@ -239,7 +331,7 @@ def _schedule_others(mod, target) -> tuple[object, int]:
 
 
 def compile_model(model, example_inputs: Sequence, target="host", tolerance: float = 0.0, trials: int = 0,
-                  log_dir=None, progress: bool = False, seed: int = 0):
+                  log_dir=None, progress: bool = False, seed: int = 0, layout: str = "auto"):
     """``model`` compiled to one Relax VM program for ``target``; returns a :class:`ModelProgram`.
 
     ``example_inputs`` (torch tensors) fix the input shapes and dtypes.  Every convolution is planned
@@ -257,6 +349,8 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     from .program import ModelProgram
 
     tolerance = float(check_tolerance(tolerance))
+    if layout not in LAYOUTS:
+        raise SpecError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
         raise SpecError(f"trials must be a non-negative int, got {trials!r}")
     import torch
@@ -288,6 +382,19 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
         tail = Tail(grp.residual is not None, grp.post_activation) if (grp.residual is not None
                                                                        or grp.post_activation) else None
         calls, names, sources = [], [], []
+        conv = _blocked_conv(grp, plan, tgt, tail) if layout == "auto" else None
+        if conv is not None:
+            name, func = kernels.get_blocked(conv, plan.spec.dtype)
+            consts = _packed_params(conv, grp, plan.spec.dtype)
+            calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
+                          grp.residual if tail is not None and tail.residual else None))
+            jobs[grp.tail_var.name] = {"input": grp.input, "calls": calls, "block": conv.block}
+            report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
+                                             tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
+                                             float(predicted), (name,), "default"))
+            _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
+                           f"{conv.kind} NCHW{conv.block}c{' +' + '+'.join(grp.fused) if grp.fused else ''}")
+            continue
         tvm_stages = plan.stages
         for k, st in enumerate(tvm_stages):
             last = k == len(tvm_stages) - 1

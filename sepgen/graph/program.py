@@ -26,6 +26,8 @@ FORMAT = "sepgen-model"
 FORMAT_VERSION = 1
 PROGRAM_FILE = "program.so"
 MANIFEST = "manifest.json"
+#: custom ops registered for programs (torch's registry cannot drop them; names are unique per program)
+_OPS: dict = {}
 
 
 def _torch_dtype(name: str):
@@ -104,6 +106,30 @@ class ModelProgram:
         res = fn(*[tvm.runtime.from_dlpack(x) for x in xs])
         outs = [torch.from_dlpack(r) for r in (res if _is_tuple(res) else [res])]
         return outs[0] if len(outs) == 1 else tuple(outs)
+
+    def torch_op(self):
+        """This program as a torch custom op, ``op([x, ...]) -> y``, which ``torch.compile(fullgraph=True)`` traces
+        as one opaque node (its shape function gives the compiled output shape)."""
+        op = getattr(self, "_op", None)
+        if op is None:
+            import torch
+
+            if len(self.outputs) != 1:
+                raise GraphError("the custom op covers programs with one output")
+            shape, dtype = self.outputs[0]
+            name = f"sepgen::program_{len(_OPS)}_{id(self):x}"
+
+            def impl(xs):
+                return self(*xs)
+
+            def fake(xs):
+                return torch.empty(shape, dtype=getattr(torch, dtype), device=xs[0].device)
+
+            op = torch.library.custom_op(name, impl, mutates_args=(), schema="(Tensor[] xs) -> Tensor")
+            op.register_fake(fake)
+            _OPS[name] = op
+            self._op = op
+        return op
 
     def time_us(self, *inputs, number: int = 100, warmup: int = 10) -> float:
         """Median microseconds of one call (``number`` calls after ``warmup``)."""
@@ -232,7 +258,7 @@ def load_model(path) -> ModelProgram:
     import tvm
 
     from ..runtime.artifact import sha256_file
-    from ..targets.registry import TargetPreset, _host_arch, host_cpu, host_isa_features, isa_features
+    from ..targets.registry import _host_arch, host_cpu, host_isa_features, isa_features
 
     path = Path(path)
     m = read_model_manifest(path)
@@ -242,16 +268,11 @@ def load_model(path) -> ModelProgram:
     want = m["files"][PROGRAM_FILE]
     _require(got == want, f"{path}: {PROGRAM_FILE} does not match the manifest's sha256 (expected {want[:12]}..., "
                           f"found {got[:12]}...); refusing to load a modified program")
-    t = m["target"]
-    try:
-        target = TargetPreset(t["name"], t["family"], t["arch"], mcpu=str(t.get("mcpu", "")),
-                              mtriple=str(t.get("mtriple", "")), mattr=tuple(str(a) for a in t.get("mattr", ())),
-                              num_cores=int(t.get("num_cores", 1)), vector_bits=int(t.get("vector_bits", 128)),
-                              tag=str(t.get("tag", "")))
-    except (KeyError, TypeError, ValueError) as e:
-        raise ArtifactError(f"{path}: bad target in the manifest: {type(e).__name__}: {e}") from None
+    target = _target_of(m, path)
     host = _host_arch()
-    _require(target.arch == host, f"{path} was compiled for {target.arch} ({target.name}); this machine is {host}")
+    hint = (f"; run it under QEMU with sepgen.graph.program.run_under_qemu({str(path)!r}, x)"
+            if target.arch == "aarch64" else "")
+    _require(target.arch == host, f"{path} was compiled for {target.arch} ({target.name}); this machine is {host}{hint}")
     missing = sorted(isa_features(target) - host_isa_features())
     _require(not missing, f"{path} was compiled for {target.mcpu or 'a generic CPU'} ({target.name}) and may use "
                           f"{', '.join(missing[:6])}, which this CPU ({host_cpu()}) lacks; compile it again here")
@@ -262,3 +283,78 @@ def load_model(path) -> ModelProgram:
                         [(e["shape"], e["dtype"]) for e in m["outputs"]], m.get("report", {}),
                         model_name=str(m.get("model", "")), tolerance=float(m.get("tolerance", 0.0)),
                         manifest=m, library_bytes=data)
+
+
+#: runs in the emulated aarch64 Python (TVM's runtime only): load the program, run it, save the outputs
+_GUEST_SCRIPT = """
+import sys, numpy as np, tvm
+from tvm.runtime.vm import VirtualMachine
+lib, n = sys.argv[1], int(sys.argv[2])
+vm = VirtualMachine(tvm.runtime.load_module(lib), tvm.cpu())
+xs = [tvm.runtime.tensor(np.load(sys.argv[3 + i])) for i in range(n)]
+res = vm["main"](*xs)
+outs = [res[i] for i in range(len(res))] if not hasattr(res, "shape") else [res]
+for i, o in enumerate(outs):
+    np.save(sys.argv[3 + n] + f".{i}.npy", o.numpy())
+"""
+
+
+def run_under_qemu(program, *inputs, threads: Optional[int] = None, timeout: float = 900):
+    """Run a program compiled for an aarch64 Linux target (a :class:`ModelProgram` or a saved directory) under
+    ``qemu-aarch64-static``, in the emulated arm64 Python that ``python -m sepgen.cli qemu-rpc setup`` prepares
+    (TVM's runtime only), and return its outputs as torch tensors.  For correctness only: emulated times say
+    nothing about ARM speed."""
+    import subprocess
+
+    import numpy as np
+    import torch
+
+    from ..errors import TargetError
+    from ..tuning import qemu_rpc
+
+    with tempfile.TemporaryDirectory(prefix="sepgen-qemu-model-") as tmp:
+        t = Path(tmp)
+        if isinstance(program, ModelProgram):
+            prog = program
+            prog.save(t / "prog")
+            d = t / "prog"
+        else:
+            d = Path(program)
+            m = read_model_manifest(d)
+            prog = ModelProgram(None, None, [e["shape"] for e in m["inputs"]], [e["dtype"] for e in m["inputs"]],
+                                [(e["shape"], e["dtype"]) for e in m["outputs"]], m.get("report", {}))
+            prog.target = _target_of(m, d)
+        if prog.target.arch != "aarch64":
+            raise TargetError(f"run_under_qemu runs aarch64 programs; this one is for {prog.target.arch}")
+        xs = prog.check_inputs(inputs)
+        root = qemu_rpc.default_root()
+        why = qemu_rpc.unavailable_reason(root)
+        if why:
+            raise TargetError(f"cannot run the aarch64 program under QEMU: {why}")
+        paths = []
+        for i, x in enumerate(xs):
+            paths.append(str(t / f"x{i}.npy"))
+            np.save(paths[-1], x.numpy())
+        (t / "guest.py").write_text(_GUEST_SCRIPT)
+        argv = [str(root / "usr" / "bin" / "python3-qemu"), str(t / "guest.py"), str(d / PROGRAM_FILE), str(len(xs)),
+                *paths, str(t / "y")]
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                           env=qemu_rpc.guest_env(root, threads or prog.target.num_cores))
+        if r.returncode != 0:
+            tail = (r.stderr.strip().splitlines() or ["no output"])[-1]
+            raise TargetError(f"the program failed under QEMU (exit {r.returncode}): {tail}")
+        outs = [torch.from_numpy(np.load(t / f"y.{i}.npy")) for i in range(len(prog.outputs))]
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def _target_of(m: dict, path) -> object:
+    from ..targets.registry import TargetPreset
+
+    t = m["target"]
+    try:
+        return TargetPreset(t["name"], t["family"], t["arch"], mcpu=str(t.get("mcpu", "")),
+                            mtriple=str(t.get("mtriple", "")), mattr=tuple(str(a) for a in t.get("mattr", ())),
+                            num_cores=int(t.get("num_cores", 1)), vector_bits=int(t.get("vector_bits", 128)),
+                            tag=str(t.get("tag", "")))
+    except (KeyError, TypeError, ValueError) as e:
+        raise ArtifactError(f"{path}: bad target in the manifest: {type(e).__name__}: {e}") from None
