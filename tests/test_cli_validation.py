@@ -81,14 +81,14 @@ def _tiny_model():
 ])
 def test_optimize_api_refuses_bad_options(kw, exc, needle):
     with pytest.raises(exc) as ei:
-        sepgen.optimize(_tiny_model(), torch.randn(1, 2, 8, 8), progress=False, **kw)
+        sepgen.optimize(_tiny_model(), torch.randn(1, 2, 8, 8), progress=False, whole_model=False, **kw)
     assert needle in one_line(ei)
     assert_not_tvm(ei.value)
     assert isinstance(ei.value, ValueError)
 
 
 def test_optimize_api_still_takes_inf_limits():
-    om, rep = sepgen.optimize(_tiny_model(), torch.randn(1, 2, 8, 8), progress=False, measure=False,
+    om, rep = sepgen.optimize(_tiny_model(), torch.randn(1, 2, 8, 8), progress=False, whole_model=False, measure=False,
                               max_rel_error=float("inf"))
     assert rep.max_rel_error <= 1e-4
 

@@ -332,7 +332,7 @@ def test_optimize_whole_model_falls_back_when_the_model_cannot_be_captured():
     m = Branchy().eval()
     x = torch.randn(1, 3, 16, 16).abs()
     with pytest.warns(UserWarning, match="cannot be compiled whole"):
-        got, report = sepgen.optimize(m, x, whole_model=True, measure=False, progress=False)
+        got, report = sepgen.optimize(m, x, whole_model=True, progress=False, reps=3)
     with torch.no_grad():
         assert _rel(got(x), m(x)) < 1e-5
 
@@ -358,8 +358,8 @@ needs_guest = pytest.mark.skipif(
 
 @needs_guest
 def test_a_model_cross_compiled_for_aarch64_matches_under_qemu(tmp_path):
-    from sepgen.graph.program import run_under_qemu
     import sepgen.models as M
+    from sepgen.graph.program import run_under_qemu
 
     torch.manual_seed(0)
     m = M.mobilenet_v2().eval()

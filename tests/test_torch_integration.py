@@ -279,7 +279,7 @@ def test_every_example_model_through_optimize(name):
     model, x = _small(name)
     with torch.inference_mode():
         ref = model(x)
-    om, report = sepgen.optimize(model, x, progress=False, measure=False)
+    om, report = sepgen.optimize(model, x, progress=False, whole_model=False, measure=False)
     assert isinstance(om, OptimizedModel)
     assert report.layers and all(r.status == "optimized" for r in report.layers), report
     swapped = [m for m in om.modules() if isinstance(m, snn.Conv)]
@@ -297,7 +297,7 @@ def test_every_example_model_through_optimize(name):
 
 def test_inference_rewrites_fold_bn_and_fuse_activations():
     model, x = _small("mobilenet_v2")
-    om, report = sepgen.optimize(model, x, progress=False, measure=False)
+    om, report = sepgen.optimize(model, x, progress=False, whole_model=False, measure=False)
     folded = [tuple(r.folded) for r in report.layers]
     assert folded.count(("bn", "relu6")) == 35 and folded.count(("bn",)) == 17
     assert not any(isinstance(m, (nn.BatchNorm2d, nn.ReLU6)) for m in om.modules())
@@ -309,7 +309,7 @@ def test_inference_rewrites_fold_bn_and_fuse_activations():
 def test_exported_programs_are_optimized_in_the_graph(name):
     model, x = _small(name)
     ep = torch.export.export(model, (x,))
-    om, report = sepgen.optimize(ep, x, progress=False, measure=False)
+    om, report = sepgen.optimize(ep, x, progress=False, whole_model=False, measure=False)
     graph = om.module.graph
     targets = {str(n.target) for n in graph.nodes if n.op == "call_function"}
     assert not any("conv" in t or "batch_norm" in t or "hardtanh" in t for t in targets), targets
@@ -322,7 +322,7 @@ def test_torch_compile_fullgraph_of_an_optimized_model():
     model = nn.Sequential(conv_bn(3, 8, 3, 2), DepthwiseSeparable(8, 16), nn.AdaptiveAvgPool2d(1), nn.Flatten())
     model = _randomize_bn(model).eval()
     x = torch.randn(1, 3, 24, 24)
-    om, _ = sepgen.optimize(model, x, progress=False, measure=False)
+    om, _ = sepgen.optimize(model, x, progress=False, whole_model=False, measure=False)
     compiled = torch.compile(om, fullgraph=True)
     with torch.no_grad():
         assert torch.allclose(compiled(x), model(x), atol=1e-5)
@@ -331,11 +331,11 @@ def test_torch_compile_fullgraph_of_an_optimized_model():
 def test_optimize_checks_its_result_and_inputs():
     model, x = _small("timeseries")
     with pytest.raises(SpecError, match="fails on the example inputs"):
-        sepgen.optimize(model, torch.randn(1, 3, 64), progress=False)
+        sepgen.optimize(model, torch.randn(1, 3, 64), progress=False, whole_model=False)
     with pytest.raises(SpecError, match="example_inputs must be a tensor"):
-        sepgen.optimize(model, [1, 2], progress=False)
+        sepgen.optimize(model, [1, 2], progress=False, whole_model=False)
     with pytest.raises(SpecError, match="takes an nn.Module"):
-        sepgen.optimize(lambda t: t, x, progress=False)
+        sepgen.optimize(lambda t: t, x, progress=False, whole_model=False)
 
 
 def _tiny_model():
@@ -360,7 +360,7 @@ def test_optimize_keeps_layers_measured_slower_in_pytorch(monkeypatch):
     monkeypatch.setattr(capture, "_time_pair_us", fake_pair)
     monkeypatch.setattr(capture, "_time_us", lambda fn, x_, **kw: 15.0)
     monkeypatch.setattr(mo, "time_models_ms", lambda a, b, xs, reps=30, block=5: (1.0, 1.0))
-    om, report = sepgen.optimize(model, x, progress=False)
+    om, report = sepgen.optimize(model, x, progress=False, whole_model=False)
     kept = [r for r in report.layers if r.status.startswith("kept")]
     assert [r.name for r in kept] == ["1.0.0"], report
     assert "not 1x faster than PyTorch's 10 us" in kept[0].status and kept[0].plan == "torch"
@@ -373,21 +373,21 @@ def test_optimize_keeps_layers_measured_slower_in_pytorch(monkeypatch):
         assert ((om(x) - ref).abs().max() / ref.abs().max()) <= 1e-4
     # the same in an exported program's graph: the kept convolution stays an aten node
     ep = torch.export.export(model, (x,))
-    om2, report2 = sepgen.optimize(ep, x, progress=False)
+    om2, report2 = sepgen.optimize(ep, x, progress=False, whole_model=False)
     convs = [n for n in om2.module.graph.nodes if n.op == "call_function" and "conv" in str(n.target)]
     assert len(convs) == 1 and sum(r.status.startswith("kept") for r in report2.layers) == 1
     with torch.inference_mode():
         assert ((om2(x) - ref).abs().max() / ref.abs().max()) <= 1e-4
     # min_speedup=None replaces every layer that compiles
-    _, report3 = sepgen.optimize(model, x, progress=False, min_speedup=None)
+    _, report3 = sepgen.optimize(model, x, progress=False, whole_model=False, min_speedup=None)
     assert all(r.status == "optimized" for r in report3.layers)
     with pytest.raises(SpecError, match="min_speedup"):
-        sepgen.optimize(model, x, progress=False, min_speedup=-1)
+        sepgen.optimize(model, x, progress=False, whole_model=False, min_speedup=-1)
 
 
 def test_optimize_measures_for_real_and_an_impossible_bar_keeps_everything():
     model, x = _tiny_model()
-    om, report = sepgen.optimize(model, x, progress=False, reps=3, min_speedup=1e9)
+    om, report = sepgen.optimize(model, x, progress=False, whole_model=False, reps=3, min_speedup=1e9)
     assert report.layers and all(r.status.startswith("kept") for r in report.layers)
     for r in report.layers:
         assert r.torch_in_model_us > 0 and r.after_us > 0 and r.before_us > 0
@@ -406,7 +406,7 @@ def test_mobilenet_v2_full_size_same_predictions():
     x = torch.randn(1, 3, 224, 224)
     with torch.inference_mode():
         ref = model(x)
-    om, report = sepgen.optimize(model, x, progress=False, measure=False)
+    om, report = sepgen.optimize(model, x, progress=False, whole_model=False, measure=False)
     with torch.inference_mode():
         out = om(x)
     assert (out.argmax(1) == ref.argmax(1)).all() and report.top1_match == 1.0
@@ -419,7 +419,7 @@ def test_cli_optimize_export_file_and_errors(tmp_path):
     torch.save(model.state_dict(), tmp_path / "w.pt")
     cmd = [sys.executable, "-m", "sepgen.cli", "optimize"]
     r = subprocess.run(cmd + [str(tmp_path / "m.pt2"), "--input-shape", ",".join(map(str, x.shape)),
-                              "--report", str(tmp_path / "r.json"), "--log-dir", str(tmp_path / "logs")],
+                              "--report", str(tmp_path / "r.json"), "--log-dir", str(tmp_path / "logs"), "--per-layer"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "whole model:" in r.stdout and "[7/7]" in r.stderr

@@ -5,7 +5,6 @@ from ..bench.suite import run_suite, suite_workloads, tune_peers
 from ..errors import SpecError
 from .common import _target, _writable_file, nonneg_int, positive_int
 
-
 MODEL_OPTIONS = ("models", "runtimes", "rounds", "input_size", "threads")
 
 

@@ -58,7 +58,7 @@ def cmd_optimize(args) -> int:
     _, report = optimize(model, x, target=args.target, tolerance=args.tolerance, trials=args.trials,
                          log_dir=args.log_dir or default_log_root(), seed=args.seed, progress=True,
                          max_rel_error=args.max_error, reps=args.reps, min_speedup=args.min_speedup or None,
-                         whole_model=args.whole_model)
+                         whole_model=False if args.per_layer else None)
     print(report)
     if args.report:
         report.save(args.report)
@@ -81,9 +81,9 @@ def add_parsers(sub) -> None:
                                  "mobilenet_v1, mobilenet_v2, mobilenet_v3_large, efficientnet_b0, convnext_tiny, "
                                  "regnet_y_400mf, mbconv, dwunet, timeseries, hyperspectral, gaussian2d, gaussian3d")
     o.add_argument("--input-shape", type=_shape, default=None, help="example input shape, e.g. 1,3,224,224")
-    o.add_argument("--whole-model", action="store_true",
-                   help="compile the whole model into one program and return it if it is faster than the original "
-                        "(see `sepgen compile-model`)")
+    o.add_argument("--per-layer", action="store_true",
+                   help="swap the model's convolutions one by one (the default compiles the whole model into one "
+                        "program, as `sepgen compile-model` does, and keeps it when it is faster than the original)")
     o.add_argument("--target", type=_target, default="host", help="target preset (see `sepgen targets`; default host)")
     o.add_argument("--tolerance", type=tolerance_type, default=0.0,
                    help="relative weight error a layer's factorization may have, in [0, 1) (default 0: exact only)")

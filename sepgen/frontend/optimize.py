@@ -74,7 +74,7 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
              fold_batchnorm: bool = True, fuse_activations: bool = True, check: bool = True, measure: bool = True,
              progress: bool = True, seed: int = 0, max_rel_error: Optional[float] = None,
              torch_threads: Optional[int] = 1, reps: int = 30, min_speedup: Optional[float] = 1.0,
-             whole_model: bool = False):
+             whole_model: Optional[bool] = None):
     """Optimize every convolution of ``model``; returns ``(optimized_model, report)``.
 
     ``model`` is an ``nn.Module`` (its convolution modules are swapped; BatchNorm and activations that
@@ -92,10 +92,12 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     as they would run in the optimized model (``torch_threads``), is left in PyTorch (``None`` or 0:
     every layer that compiles is replaced).
 
-    ``whole_model=True`` compiles the model into one program instead (:mod:`sepgen.frontend.whole`: no
-    PyTorch op between layers), times it against the original and returns the faster, with a
-    :class:`~sepgen.frontend.whole.WholeModelReport`; a model that cannot be captured whole falls back to
-    the module swap, with a warning that says why.
+    The front door is whole-model compilation (``whole_model``; the default ``None`` means: whenever
+    ``measure`` is on and the target is a CPU): the model becomes one program (:mod:`sepgen.frontend.whole`,
+    no PyTorch op between layers), is timed against the original, and the faster is returned, with a
+    :class:`~sepgen.frontend.whole.WholeModelReport` stating both times.  A model that cannot be
+    captured whole falls back to the module swap described above, with a warning that says why;
+    ``whole_model=False`` asks for the module swap.
     """
     _check_options(target, tolerance, trials, reps, min_speedup, max_rel_error, torch_threads)
     if isinstance(example_inputs, torch.Tensor):
@@ -103,6 +105,10 @@ def optimize(model, example_inputs, target: str = "host", tolerance: float = 0.0
     if not isinstance(example_inputs, (tuple, list)) or not all(isinstance(t, torch.Tensor) for t in example_inputs):
         raise SpecError("example_inputs must be a tensor or a tuple of tensors")
     example_inputs = tuple(example_inputs)
+    if whole_model is None:
+        from ..targets.registry import get_target
+
+        whole_model = bool(measure) and get_target(target).family == "cpu"
     if whole_model:
         from .whole import optimize_whole
 

@@ -207,8 +207,9 @@ class _Kernels:
         return got
 
 
-def _rewrite(mod, jobs: dict):
-    """``mod`` with each group's tail binding replaced by ``call_tir``\\ s of its kernels."""
+def _rewrite(mod, jobs: dict, block_size: int = 0):
+    """``mod`` with each group's tail binding replaced by ``call_tir``\\ s of its kernels; with ``block_size``,
+    blocked tensors stay blocked through a squeeze-excitation's mean and channel scale."""
     from tvm import relax
 
     @relax.expr_functor.mutator
@@ -252,9 +253,53 @@ def _rewrite(mod, jobs: dict):
             self.blocked[binding.var.name] = yb
             self.set_var_remap(binding.var, new)
 
+        def emit_like(self, binding, value):
+            if isinstance(binding.var, relax.DataflowVar):
+                return self.builder_.emit(value, name_hint=binding.var.name)
+            return self.builder_.emit_output(value, name_hint=binding.var.name)
+
+        def visit_channel_op(self, binding) -> bool:
+            """A squeeze-excitation's global mean and channel scale of a blocked tensor, done blocked (they
+            would otherwise convert the tensor to NCHW and back).  True when it handled ``binding``."""
+            v = binding.value
+            op = getattr(getattr(v, "op", None), "name", None)
+            if op not in ("relax.mean", "relax.multiply") or not block_size:
+                return False
+            b = block_size
+            to_nchw = lambda t: relax.op.layout_transform(  # noqa: E731
+                t, index_map=lambda n, cb, h, w, ci: (n, cb * b + ci, h, w))
+            if op == "relax.mean":
+                x = v.args[0]
+                axes = sorted(int(a) % 4 for a in v.attrs.axis) if v.attrs.axis is not None else []
+                if not isinstance(x, relax.Var) or x.name not in self.blocked or axes != [2, 3] \
+                        or not bool(v.attrs.keepdims):
+                    return False
+                mb = self.builder_.emit(relax.op.mean(self.blocked[x.name], axis=[2, 3], keepdims=True))
+                self.set_var_remap(binding.var, self.emit_like(binding, to_nchw(mb)))
+                return True
+            a, g = v.args
+            if not (isinstance(a, relax.Var) and a.name in self.blocked):
+                a, g = g, a
+            if not (isinstance(a, relax.Var) and a.name in self.blocked and isinstance(g, relax.Var)):
+                return False
+            try:
+                gs = [int(d) for d in g.ty.shape]
+                xs = [int(d) for d in a.ty.shape]
+            except (TypeError, AttributeError):
+                return False
+            if len(gs) != 4 or gs[2:] != [1, 1] or gs[:2] != xs[:2]:
+                return False
+            gb = self.to_blocked(g, b)
+            yb = self.builder_.emit(relax.op.multiply(self.blocked[a.name], gb))
+            self.blocked[binding.var.name] = yb
+            self.set_var_remap(binding.var, self.emit_like(binding, to_nchw(yb)))
+            return True
+
         def visit_var_binding_(self, binding):
             job = jobs.get(binding.var.name)
             if job is None:
+                if self.visit_channel_op(binding):
+                    return None
                 return super().visit_var_binding_(binding)
             if job.get("block"):
                 return self.visit_blocked(binding, job)
@@ -413,7 +458,7 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     report.seconds["plan+schedule"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    mod = _rewrite(mod, jobs)
+    mod = _rewrite(mod, jobs, tgt.vector_bits // 32 if layout == "auto" else 0)
     seq = tvm.transform.Sequential([
         relax.transform.DeadCodeElimination(),
         relax.transform.DecomposeOpsForInference(),
