@@ -373,3 +373,76 @@ def test_a_model_cross_compiled_for_aarch64_matches_under_qemu(tmp_path):
     with torch.no_grad():
         ref = m(x)
     assert _rel(y, ref) <= 1e-4 and int(y.argmax()) == int(ref.argmax())
+
+
+@pytest.mark.parametrize("kind,c,o,h,w,k,s", [("pointwise", 64, 48, 14, 14, 1, 1), ("pointwise", 16, 32, 6, 10, 1, 1),
+                                             ("depthwise", 24, 24, 15, 15, 3, 2), ("depthwise", 16, 16, 7, 8, 5, 1)])
+def test_every_blocked_kernel_setting_computes_the_convolution(kind, c, o, h, w, k, s):
+    """Each knob setting the blocked-layout search may pick (odd planes, partial tiles excluded) matches torch."""
+    import tvm
+    from tvm import s_tir
+
+    from schedules.cpu.blocked import candidate_knobs, schedule_blocked
+    from sepgen.codegen.lowering import BlockedConv, Tail, lower_blocked
+    from sepgen.codegen.tirpasses import register
+    from sepgen.targets.registry import get_target
+
+    b = 8
+    tgt = get_target("host")
+    pad = k // 2
+    conv = BlockedConv(kind, (1, c, h, w), o, kernel=(k, k), stride=(s, s), padding=((pad, pad), (pad, pad)), block=b,
+                       bias=True, activation="silu", tail=Tail(True, "relu"))
+    rng = np.random.default_rng(1)
+    x = torch.from_numpy(rng.standard_normal((1, c, h, w)).astype(np.float32))
+    if kind == "pointwise":
+        wt = torch.from_numpy(rng.standard_normal((o, c, 1, 1)).astype(np.float32))
+        wp = wt.numpy().reshape(o // b, b, c).transpose(0, 2, 1)
+        ref = torch.nn.functional.conv2d(x, wt)
+    else:
+        wt = torch.from_numpy(rng.standard_normal((c, 1, k, k)).astype(np.float32))
+        wp = wt.numpy().reshape(c // b, b, k, k).transpose(0, 2, 3, 1)
+        ref = torch.nn.functional.conv2d(x, wt, stride=s, padding=pad, groups=c)
+    bias = torch.from_numpy(rng.standard_normal(o).astype(np.float32))
+    r = torch.from_numpy(rng.standard_normal(ref.shape).astype(np.float32))
+    ref = torch.relu(torch.nn.functional.silu(ref + bias[None, :, None, None]) + r)
+
+    def blk(a):
+        a = a.numpy()
+        return np.ascontiguousarray(a.reshape(a.shape[0], a.shape[1] // b, b, *a.shape[2:]).transpose(0, 1, 3, 4, 2))
+
+    _, _, oh, ow = conv.out_shape
+    knobs = candidate_knobs(kind, c, o // b, oh, ow)
+    assert len(knobs) >= 2
+    for kn in knobs:
+        sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
+        assert schedule_blocked(sch, kind, b, 2, kn) == kn
+        lib = tvm.compile(sch.mod, target=tgt.to_tvm(), tir_pipeline=register())
+        args = [tvm.runtime.tensor(np.ascontiguousarray(a)) for a in
+                (blk(x), wp, bias.numpy().reshape(o // b, b), blk(r), np.zeros(conv.blocked(conv.out_shape), np.float32))]
+        lib["main"](*args)
+        y = torch.from_numpy(args[-1].numpy().transpose(0, 1, 4, 2, 3).reshape(ref.shape))
+        assert _rel(y, ref) < 1e-5, kn
+
+
+def test_blocked_kernel_search_is_logged_resumed_and_replayed(tmp_path):
+    from sepgen.codegen.lowering import BlockedConv
+    from sepgen.graph.tune import BlockedSearch
+    from sepgen.targets.registry import get_target
+
+    tgt = get_target("host")
+    conv = BlockedConv("pointwise", (1, 64, 8, 8), 32, block=tgt.vector_bits // 32, bias=True)
+    s1 = BlockedSearch(tgt, trials=2, log_dir=tmp_path)
+    knobs, source = s1.knobs_for(conv, "float32")
+    path = Path(source.split(":", 1)[1])
+    log = json.loads(path.read_text())
+    assert len(log["measured"]) == 2 and knobs in [m["knobs"] for m in log["measured"]]
+    s2 = BlockedSearch(tgt, trials=3, log_dir=tmp_path)            # resumes: one more setting, the two kept
+    s2.knobs_for(conv, "float32")
+    log2 = json.loads(path.read_text())
+    assert len(log2["measured"]) == 3 and log2["measured"][:2] == log["measured"]
+    replay = BlockedSearch(tgt, trials=0, log_dir=tmp_path)       # no search: the best recorded
+    best = min(log2["measured"], key=lambda m: m["us"])["knobs"]
+    assert replay.knobs_for(conv, "float32")[0] == best
+    path.write_text("{broken")
+    broken = BlockedSearch(tgt, trials=0, log_dir=tmp_path)
+    assert broken.knobs_for(conv, "float32") == (None, "default") and "unreadable" in broken.notes[0]

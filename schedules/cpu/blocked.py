@@ -39,19 +39,69 @@ def _epilogue_at(sch, acc, loop, lanes: int) -> None:
             sch.vectorize(inner)
 
 
-def schedule_blocked(sch, kind: str, lanes: int, cores: int) -> None:
+#: bump when a change to these schedules makes recorded knob choices meaningless
+TEMPLATE_VERSION = 2
+
+
+def _pixel_tile(oh: int, ow: int, want: int) -> tuple[int, int]:
+    """(rows, columns) of a pixel tile of about ``want`` pixels that divides the plane (a tile never spans
+    a partial row: TVM 0.27 infers a wrong region for a tile of a fused row x column index)."""
+    for tw in (want, *COLUMN_TILES):
+        if tw <= want and ow % tw == 0:
+            th = next((t for t in (want // tw, 2, 1) if t >= 1 and oh % t == 0 and t * tw <= want), 1)
+            return th, tw
+    return 1, 1
+
+
+def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int) -> dict:
+    """The knobs used without a recorded search.  Pointwise: 4 pixels x 2 channel blocks where the reduction
+    is long (C >= 64) and the channel blocks pair up (measured here: 96->576 at 14x14 251 -> 155 us,
+    512->512 720 -> 611 us), else about 7-8 pixels x 1 block (a short reduction is bound by its stores:
+    16->96 at 112x112 630 us against 786 with 4 x 2)."""
+    if kind == "pointwise":
+        if in_channels >= 64 and out_blocks % 2 == 0:
+            th, tw = _pixel_tile(oh, ow, 4)
+            if th * tw >= 3:
+                return {"th": th, "tw": tw, "obt": 2}
+        th, tw = _pixel_tile(oh, ow, 8)
+        obt = 2 if out_blocks % 2 == 0 and 2 * th * tw <= MAX_ACCUMULATORS else 1
+        return {"th": th, "tw": tw, "obt": obt}
+    return {"jt": _first_divisor(ow, COLUMN_TILES)}
+
+
+def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int) -> list[dict]:
+    """Every knob setting a search measures (the default first)."""
+    out = [default_knobs(kind, in_channels, out_blocks, oh, ow)]
+    if kind == "pointwise":
+        for tw in (4, 7, 8, 2, 6, 3, 5, 1):
+            for th in (1, 2, 3, 4):
+                for obt in (1, 2, 3, 4):
+                    k = {"th": th, "tw": tw, "obt": obt}
+                    if ow % tw == 0 and oh % th == 0 and out_blocks % obt == 0 and th * tw <= 8 \
+                            and 4 <= th * tw * obt <= MAX_ACCUMULATORS and k not in out:
+                        out.append(k)
+    else:
+        for jt in (4, 7, 8, 6, 5, 3, 2):
+            k = {"jt": jt}
+            if ow % jt == 0 and k not in out:
+                out.append(k)
+    return out
+
+
+def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None = None) -> dict:
+    """Schedule the blocked kernel in ``sch``; returns the knobs used (``knobs``, or the defaults)."""
     blk = sch.get_sblock("conv")
     if kind == "pointwise":
         n, ob, h, w, oi, rcb, rci = sch.get_loops(blk)
-        p = sch.fuse(h, w)
-        pixels = _extent(sch, p)
-        pt = _first_divisor(pixels, PIXEL_TILES)
         n_ob = _extent(sch, ob)
-        obt = 2 if n_ob % 2 == 0 and 2 * pt <= MAX_ACCUMULATORS else 1
-        po, pi = sch.split(p, [None, pt])
+        knobs = knobs or default_knobs(kind, _extent(sch, rcb) * _extent(sch, rci), n_ob, _extent(sch, h),
+                                       _extent(sch, w))
+        th, tw, obt = int(knobs["th"]), int(knobs["tw"]), int(knobs["obt"])
+        ho, hi = sch.split(h, [None, th])
+        wo, wi = sch.split(w, [None, tw])
         obo, obi = sch.split(ob, [None, obt])
-        sch.reorder(n, obo, po, rcb, rci, pi, obi, oi)
-        par = sch.fuse(n, obo, po)
+        sch.reorder(n, obo, ho, wo, rcb, rci, hi, wi, obi, oi)
+        par = sch.fuse(n, obo, ho, wo)
         sch.parallel(par)
         acc = sch.cache_write(blk, 0, "local")
         sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
@@ -59,17 +109,19 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int) -> None:
         _epilogue_at(sch, acc, par, lanes)
         sch.vectorize(oi)
         sch.unroll(obi)
-        sch.unroll(pi)
+        sch.unroll(wi)
+        sch.unroll(hi)
         sch.unroll(rci)
         sch.decompose_reduction(blk, rcb)
-        return
+        return {"th": th, "tw": tw, "obt": obt}
     if kind == "depthwise":
         try:
             sch.compute_inline(sch.get_sblock("conv_pad"))
         except Exception:  # noqa: BLE001 - no padding: no pad block
             pass
         n, cb, i, j, ci, rh, rw = sch.get_loops(blk)
-        jt = _first_divisor(_extent(sch, j), COLUMN_TILES)
+        knobs = knobs or default_knobs(kind, 0, 0, 0, _extent(sch, j))
+        jt = int(knobs["jt"])
         jo, ji = sch.split(j, [None, jt])
         sch.reorder(n, cb, i, jo, rh, rw, ji, ci)
         par = sch.fuse(n, cb, i)
@@ -83,5 +135,5 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int) -> None:
         sch.unroll(rw)
         sch.unroll(rh)
         sch.decompose_reduction(blk, rh)
-        return
+        return {"jt": jt}
     raise ValueError(f"no blocked schedule for {kind!r}")

@@ -161,9 +161,10 @@ def _packed_params(conv, grp: ConvGroup, dtype: str) -> list:
 class _Kernels:
     """The scheduled PrimFuncs of the program, one per distinct (stage, epilogue)."""
 
-    def __init__(self, target, replay=None):
+    def __init__(self, target, replay=None, search=None):
         self.target = target
         self.replay = replay
+        self.search = search
         self.funcs = {}      # key -> (name, PrimFunc, source)
 
     def get_blocked(self, conv, dtype: str):
@@ -178,13 +179,14 @@ class _Kernels:
         key = ("blocked", conv, dtype)
         got = self.funcs.get(key)
         if got is None:
+            knobs, source = (self.search.knobs_for(conv, dtype) if self.search is not None else (None, "default"))
             sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv, dtype)}))
-            schedule_blocked(sch, conv.kind, conv.block, int(self.target.num_cores))
+            schedule_blocked(sch, conv.kind, conv.block, int(self.target.num_cores), knobs)
             name = f"sepgen_{conv.kind}_nchw{conv.block}c_{len(self.funcs)}"
             func = sch.mod["main"].with_attr("global_symbol", name).with_attr(KERNEL_ATTR, 1).with_attr("op_pattern", 8)
-            got = (name, func, "default")
+            got = (name, func, source)
             self.funcs[key] = got
-        return got[0], got[1]
+        return got[0], got[1], got[2]
 
     def get(self, stage, dtype: str, tail):
         from ..codegen.build import schedule_stage
@@ -420,7 +422,12 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
         from .tune import GraphTuner
 
         replay = GraphTuner(tgt, trials=trials, log_dir=log_dir, seed=seed, progress=progress)
-    kernels = _Kernels(tgt, replay)
+    search = None
+    if trials > 0 or log_dir is not None:
+        from .tune import BlockedSearch
+
+        search = BlockedSearch(tgt, trials=trials, log_dir=log_dir, progress=progress)
+    kernels = _Kernels(tgt, replay, search)
     jobs = {}
     for i, grp in enumerate(groups):
         plan, predicted = _plan_group(grp, tolerance)
@@ -429,14 +436,14 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
         calls, names, sources = [], [], []
         conv = _blocked_conv(grp, plan, tgt, tail) if layout == "auto" else None
         if conv is not None:
-            name, func = kernels.get_blocked(conv, plan.spec.dtype)
+            name, func, bsource = kernels.get_blocked(conv, plan.spec.dtype)
             consts = _packed_params(conv, grp, plan.spec.dtype)
             calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
                           grp.residual if tail is not None and tail.residual else None))
             jobs[grp.tail_var.name] = {"input": grp.input, "calls": calls, "block": conv.block}
             report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
                                              tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
-                                             float(predicted), (name,), "default"))
+                                             float(predicted), (name,), bsource))
             _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
                            f"{conv.kind} NCHW{conv.block}c{' +' + '+'.join(grp.fused) if grp.fused else ''}")
             continue
@@ -489,6 +496,8 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     report.seconds["build"] = time.perf_counter() - t0
     if replay is not None:
         report.notes.extend(dict.fromkeys(replay.notes))
+    if search is not None:
+        report.notes.extend(dict.fromkeys(search.notes))
     ref = _eager(model, example_inputs)
     out_shapes = tuple((tuple(o.shape), str(o.dtype).replace("torch.", "")) for o in ref)
     prog = ModelProgram(ex.mod, tgt, captured.input_shapes, captured.input_dtypes, out_shapes, report,

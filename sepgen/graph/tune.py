@@ -83,3 +83,109 @@ class GraphTuner:
                 return None
             return sch.mod["main"]
         return None
+
+
+class BlockedSearch:
+    """Knob search for the blocked-layout kernels (:mod:`schedules.cpu.blocked`), logged and replayed.
+
+    Their space is small (pointwise: pixels x channel blocks of the register tile; depthwise: the row
+    tile), so it is measured exhaustively, up to ``trials`` settings per distinct kernel, rather than
+    searched by MetaSchedule: each candidate is built and timed on its own (TVM's ``time_evaluator``, the
+    best of 5 repeats of 20 calls).  The log, ``LOG_DIR/blocked/<target>/<kernel>.json``, is keyed by the
+    kernel, the dtype, the target, TVM's version and the template's version, and holds every measured
+    setting, written after each one (a killed search resumes where it stopped)."""
+
+    def __init__(self, target, trials: int = 0, log_dir=None, progress: bool = False):
+        self.target = target
+        self.trials = trials
+        self.root = None if log_dir is None and trials == 0 else \
+            LogDir(log_dir if log_dir is not None else default_log_root()).root / "blocked" / target.name
+        self.progress = progress
+        self.notes: list[str] = []
+
+    def _key(self, conv, dtype: str) -> tuple[dict, str]:
+        import dataclasses
+        import hashlib
+        import json
+
+        from schedules.cpu.blocked import TEMPLATE_VERSION
+
+        from ..version import tvm_version
+
+        ident = {"conv": json.loads(json.dumps(dataclasses.asdict(conv), default=str)), "dtype": dtype,
+                 "target": self.target.to_dict(), "tvm": tvm_version(), "template": TEMPLATE_VERSION}
+        h = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+        n, c, hh, w = conv.in_shape
+        return ident, f"{conv.kind}-{c}x{hh}x{w}-o{conv.out_channels}-k{conv.kernel[0]}s{conv.stride[0]}-{h[:12]}"
+
+    def _read(self, path, ident) -> dict:
+        import json
+
+        try:
+            d = json.loads(path.read_text())
+            if d.get("ident") != ident or not isinstance(d.get("measured"), list):
+                self.notes.append(f"{path}: written for another kernel, target or version; ignored")
+                return {"ident": ident, "measured": []}
+            for m in d["measured"]:
+                if not (isinstance(m, dict) and isinstance(m.get("knobs"), dict) and isinstance(m.get("us"), (int, float))):
+                    raise ValueError("bad entry")
+            return d
+        except FileNotFoundError:
+            return {"ident": ident, "measured": []}
+        except (OSError, ValueError) as e:
+            self.notes.append(f"{path}: unreadable ({type(e).__name__}); ignored")
+            return {"ident": ident, "measured": []}
+
+    def knobs_for(self, conv, dtype: str):
+        """``(knobs or None, source)``: the best recorded (searching first when trials > 0), else None."""
+        import json
+        import os
+
+        from schedules.cpu.blocked import candidate_knobs
+
+        if self.root is None:
+            return None, "default"
+        ident, name = self._key(conv, dtype)
+        path = self.root / f"{name}.json"
+        log = self._read(path, ident)
+        if self.trials > 0:
+            n, c, h, w = conv.in_shape
+            _, _, oh, ow = conv.out_shape
+            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow)[:self.trials]
+            done = [m["knobs"] for m in log["measured"]]
+            todo = [k for k in cands if k not in done]
+            if todo and self.progress:
+                print(f"  searching {conv.describe()}: {len(todo)} settings", file=sys.stderr, flush=True)
+            for k in todo:
+                us = _time_blocked(conv, dtype, self.target, k)
+                log["measured"].append({"knobs": k, "us": us})
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.tmp")
+                tmp.write_text(json.dumps(log, indent=1, sort_keys=True) + "\n")
+                os.replace(tmp, path)
+        if not log["measured"]:
+            return None, "default"
+        best = min(log["measured"], key=lambda m: m["us"])
+        return best["knobs"], f"tuned:{path}"
+
+
+def _time_blocked(conv, dtype: str, target, knobs: dict) -> float:
+    """Microseconds of one call of the blocked kernel with ``knobs`` (best of 5 repeats of 20 calls)."""
+    import numpy as np
+    import tvm
+    from tvm import s_tir
+    from tvm.s_tir.meta_schedule.arg_info import ArgInfo
+
+    from schedules.cpu.blocked import schedule_blocked
+
+    from ..codegen.lowering import lower_blocked
+    from ..codegen.tirpasses import register
+
+    sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv, dtype)}))
+    schedule_blocked(sch, conv.kind, conv.block, int(target.num_cores), knobs)
+    lib = tvm.compile(sch.mod, target=target.to_tvm(), tir_pipeline=register())
+    rng = np.random.default_rng(0)
+    args = [tvm.runtime.tensor(rng.standard_normal([int(d) for d in a.shape]).astype(str(a.dtype)))
+            for a in ArgInfo.from_prim_func(sch.mod["main"])]
+    ev = lib.mod.time_evaluator("main", tvm.cpu(), number=20, repeat=5)
+    return float(np.min(ev(*args).results)) * 1e6
