@@ -11,7 +11,8 @@ compared with eager's.
 
 Runtimes: ``eager`` (PyTorch), ``torch.compile`` (Inductor, default mode), ``onnxruntime`` (CPU
 execution provider, all graph optimizations, ``threads`` intra-op threads), ``openvino`` (CPU,
-latency hint, ``threads`` inference threads, f32 precision), ``sepgen``.
+latency hint, ``threads`` inference threads, f32 precision), ``sepgen`` (replaying ``log_dir``, by
+default the committed whole-model logs, :func:`models_log_root`).
 """
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ from ..errors import SpecError
 MODELS = ("mobilenet_v2", "mobilenet_v3_large", "efficientnet_b0", "convnext_tiny", "regnet_y_400mf", "mobilenet_v1")
 RUNTIMES = ("eager", "torch.compile", "onnxruntime", "openvino", "sepgen")
 PEERS = ("onnxruntime", "openvino")
+
+
+def models_log_root() -> Path:
+    """The committed tuning logs of the whole models (``tuning_logs/models``): sepgen's kernels for each of
+    :data:`MODELS` tuned on the machines the benchmark was run on."""
+    from ..tuning.logs import default_log_root
+
+    return default_log_root() / "models"
 
 
 def _available(runtime: str) -> Optional[str]:

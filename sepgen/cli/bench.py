@@ -14,14 +14,13 @@ def _csv(text: str) -> tuple[str, ...]:
 
 def run_models_cli(args) -> int:
     """``sepgen bench models``: whole models, each runtime in its own process."""
-    from ..bench.models import MODELS, RUNTIMES, format_results, run_models
-    from ..tuning.logs import default_log_root
+    from ..bench.models import MODELS, RUNTIMES, format_results, models_log_root, run_models
 
     if getattr(args, "tune_peers", None) is not None:
         raise SpecError("--tune-peers applies to the kernel suites, not to `bench models`")
     results = run_models(models=args.models or MODELS, runtimes=args.runtimes or RUNTIMES,
                          size=args.input_size or 224, reps=args.reps or 100, rounds=args.rounds or 3,
-                         threads=args.threads or 2, log_dir=args.log_dir or default_log_root(), target=args.target,
+                         threads=args.threads or 2, log_dir=args.log_dir or models_log_root(), target=args.target,
                          json_path=args.json)
     print(format_results(results))
     if args.json:
