@@ -162,8 +162,14 @@ def test_models_compile_to_one_program_matching_eager(name, size):
     assert int(y.argmax()) == int(ref.argmax())
     lanes = prog.target.vector_bits // 32
     blocked = [l for l in prog.report.layers if l.layout == f"NCHW{lanes}c"]
-    assert blocked and all(l.plan in ("pointwise", "depthwise") for l in blocked)
-    assert all(l.layout in ("NCHW", f"NCHW{lanes}c") for l in prog.report.layers)
+    assert blocked and all(l.plan in ("pointwise", "depthwise", "direct") for l in blocked)
+    assert all(l.layout in ("NCHW", f"NCHW{lanes}c", f"rows x {lanes}") for l in prog.report.layers)
+    # the stem (3 input channels, read NHWC) and the classifier (a dense kernel) are sepgen's blocked kernels
+    assert prog.report.layers[0].layout == f"NCHW{lanes}c"
+    assert [l.plan for l in prog.report.layers if l.layout == f"rows x {lanes}"][-1:] == ["dense"]
+    if name == "convnext_tiny":   # every block's two linear layers, the first with its GELU
+        dense = [l for l in prog.report.layers if l.plan == "dense"]
+        assert len(dense) == 2 * 18 + 1 and sum("gelu" in l.fused for l in dense) == 18
     assert prog.report.check["top1_match"]
 
 
@@ -187,7 +193,11 @@ def test_save_and_load_in_a_fresh_process(epilogues, tmp_path):
     prog.save(d)
     man = json.loads((d / "manifest.json").read_text())
     assert man["format"] == "sepgen-model" and man["inputs"][0]["shape"] == [1, 3, 33, 31]
-    assert len(man["report"]["layers"]) == 9 and man["files"]["program.so"]
+    assert len(man["report"]["layers"]) == 9 and man["files"]["program.so"] and man["files"]["params.bin"]
+    # the weights are their own file, not constants of the library
+    weights = sum(p.numpy().nbytes for p in prog.params)
+    assert man["params"] == len(prog.params) > 0 and (d / "params.bin").stat().st_size >= weights
+    assert weights >= 4 * sum(p.numel() for p in m.parameters() if p.dim() > 1)
     np.save(tmp_path / "x.npy", x.numpy())
     code = ("import sys, numpy as np, torch, sepgen\n"
             "p = sepgen.load_model(sys.argv[1])\n"
@@ -214,7 +224,21 @@ def test_a_changed_or_foreign_program_is_refused(epilogues, tmp_path):
     with pytest.raises(ArtifactError, match="sha256"):
         load_model(d)
     prog.save(d)                                        # replaces the broken one
+    params = d / "params.bin"
+    good = params.read_bytes()
+    params.write_bytes(good[:-4] + bytes(4 * [0x7f]))   # changed weights
+    with pytest.raises(ArtifactError, match="params.bin does not match"):
+        load_model(d)
+    params.unlink()
+    with pytest.raises(ArtifactError, match="params.bin named in the manifest is missing"):
+        load_model(d)
+    params.write_bytes(good)
     man = json.loads((d / "manifest.json").read_text())
+    man["params"] = man["params"] + 1
+    (d / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(ArtifactError, match="holds"):
+        load_model(d)
+    man["params"] -= 1
     man["target"]["arch"] = "aarch64"
     (d / "manifest.json").write_text(json.dumps(man))
     with pytest.raises(ArtifactError, match="aarch64"):
@@ -298,7 +322,11 @@ def test_cli_compile_model_and_run_model(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert "whole model: sepgen" in r.stdout and "PyTorch eager" in r.stdout
     assert "same top-1: yes" in r.stdout
-    assert (out / "program.so").is_file() and json.loads((tmp_path / "r.json").read_text())["layers"]
+    rep = json.loads((tmp_path / "r.json").read_text())
+    assert (out / "program.so").is_file() and (out / "params.bin").is_file() and rep["layers"]
+    # each kernel was timed on its own: every layer has its measured time, the rest is summed
+    assert all(l["kernel_us"] > 0 for l in rep["layers"]) and rep["profile"]["other_us"] >= 0
+    assert "measured, each function on its own" in r.stdout
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]     # no temp dir left behind
     np.save(tmp_path / "x.npy", np.random.default_rng(0).standard_normal((1, 3, 32, 32)).astype(np.float32))
     r = subprocess.run([sys.executable, "-m", "sepgen.cli", "run-model", str(out), "--input", str(tmp_path / "x.npy"),
@@ -386,53 +414,94 @@ def test_a_model_cross_compiled_for_aarch64_matches_under_qemu(tmp_path):
     assert _rel(y, ref) <= 1e-4 and int(y.argmax()) == int(ref.argmax())
 
 
-@pytest.mark.parametrize("kind,c,o,h,w,k,s", [("pointwise", 64, 48, 14, 14, 1, 1), ("pointwise", 16, 32, 6, 10, 1, 1),
-                                             ("depthwise", 24, 24, 15, 15, 3, 2), ("depthwise", 16, 16, 7, 8, 5, 1)])
-def test_every_blocked_kernel_setting_computes_the_convolution(kind, c, o, h, w, k, s):
-    """Each knob setting the blocked-layout search may pick (odd planes, partial tiles excluded) matches torch."""
+@pytest.mark.parametrize("kind,c,o,h,w,k,s,g", [
+    ("pointwise", 64, 48, 14, 14, 1, 1, 1), ("pointwise", 16, 32, 6, 10, 1, 1, 1),
+    ("depthwise", 24, 24, 15, 15, 3, 2, 24), ("depthwise", 16, 16, 7, 8, 5, 1, 16),
+    ("direct", 3, 16, 9, 11, 3, 2, 1),     # a stem: 3 input channels, read NHWC
+    ("direct", 16, 16, 8, 9, 3, 1, 2),     # groups of one block (RegNet)
+    ("direct", 16, 24, 8, 10, 2, 2, 1),    # ConvNeXt's downsampling, padded
+])
+def test_every_blocked_kernel_setting_computes_the_convolution(kind, c, o, h, w, k, s, g):
+    """Each knob setting the blocked-layout search may pick (odd planes, partial tiles excluded) matches torch,
+    with the weights packed as the compiler packs them."""
+    import types
+
     import tvm
     from tvm import s_tir
 
     from schedules.cpu.blocked import candidate_knobs, schedule_blocked
     from sepgen.codegen.lowering import BlockedConv, Tail, lower_blocked
     from sepgen.codegen.tirpasses import register
+    from sepgen.graph.compile import _packed_params
     from sepgen.targets.registry import get_target
 
     b = 8
     tgt = get_target("host")
     pad = k // 2
+    ib = c if c % b else b
     conv = BlockedConv(kind, (1, c, h, w), o, kernel=(k, k), stride=(s, s), padding=((pad, pad), (pad, pad)), block=b,
-                       bias=True, activation="silu", tail=Tail(True, "relu"))
+                       bias=True, activation="silu", tail=Tail(True, "relu"),
+                       groups=g if kind == "direct" else 1, in_block=0 if ib == b else ib)
     rng = np.random.default_rng(1)
     x = torch.from_numpy(rng.standard_normal((1, c, h, w)).astype(np.float32))
-    if kind == "pointwise":
-        wt = torch.from_numpy(rng.standard_normal((o, c, 1, 1)).astype(np.float32))
-        wp = wt.numpy().reshape(o // b, b, c).transpose(0, 2, 1)
-        ref = torch.nn.functional.conv2d(x, wt)
-    else:
-        wt = torch.from_numpy(rng.standard_normal((c, 1, k, k)).astype(np.float32))
-        wp = wt.numpy().reshape(c // b, b, k, k).transpose(0, 2, 3, 1)
-        ref = torch.nn.functional.conv2d(x, wt, stride=s, padding=pad, groups=c)
+    wt = torch.from_numpy(rng.standard_normal((o, c // g, k, k)).astype(np.float32))
+    ref = torch.nn.functional.conv2d(x, wt, stride=s, padding=pad, groups=g)
     bias = torch.from_numpy(rng.standard_normal(o).astype(np.float32))
+    wp, bp = _packed_params(conv, types.SimpleNamespace(weight=wt.double().numpy(), bias=bias.double().numpy()),
+                            "float32")
     r = torch.from_numpy(rng.standard_normal(ref.shape).astype(np.float32))
     ref = torch.relu(torch.nn.functional.silu(ref + bias[None, :, None, None]) + r)
 
-    def blk(a):
+    def blk(a, blk_=b):
         a = a.numpy()
-        return np.ascontiguousarray(a.reshape(a.shape[0], a.shape[1] // b, b, *a.shape[2:]).transpose(0, 1, 3, 4, 2))
+        return np.ascontiguousarray(a.reshape(a.shape[0], a.shape[1] // blk_, blk_, *a.shape[2:]).transpose(0, 1, 3, 4, 2))
 
     _, _, oh, ow = conv.out_shape
-    knobs = candidate_knobs(kind, c, o // b, oh, ow)
+    knobs = candidate_knobs(kind, c * k * k // g, o // b, oh, ow)
     assert len(knobs) >= 2
-    for kn in knobs[:8]:
+    for kn in knobs[:6]:
         sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
         assert schedule_blocked(sch, kind, b, 2, kn) == kn
         lib = tvm.compile(sch.mod, target=tgt.to_tvm(), tir_pipeline=register())
         args = [tvm.runtime.tensor(np.ascontiguousarray(a)) for a in
-                (blk(x), wp, bias.numpy().reshape(o // b, b), blk(r), np.zeros(conv.blocked(conv.out_shape), np.float32))]
+                (blk(x, ib), wp, bp, blk(r), np.zeros(conv.blocked(conv.out_shape), np.float32))]
         lib["main"](*args)
         y = torch.from_numpy(args[-1].numpy().transpose(0, 1, 4, 2, 3).reshape(ref.shape))
         assert _rel(y, ref) < 1e-5, kn
+
+
+@pytest.mark.parametrize("m,k,n,act", [(12, 40, 24, "gelu"), (7, 16, 32, "hardswish"), (1, 24, 16, None)])
+def test_every_dense_kernel_setting_computes_the_linear_layer(m, k, n, act):
+    import types
+
+    import tvm
+    from tvm import s_tir
+
+    from schedules.cpu.blocked import candidate_knobs, schedule_blocked
+    from sepgen.codegen.lowering import BlockedConv, lower_blocked
+    from sepgen.codegen.tirpasses import register
+    from sepgen.graph.compile import _packed_params
+    from sepgen.runtime.reference import apply_activation
+    from sepgen.targets.registry import get_target
+
+    b = 8
+    conv = BlockedConv("dense", (1, k, m, 1), n, block=b, bias=True, activation=act)
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    wt = rng.standard_normal((k, n)).astype(np.float32)
+    bias = rng.standard_normal(n).astype(np.float32)
+    ref = apply_activation(torch.from_numpy(x) @ torch.from_numpy(wt) + torch.from_numpy(bias), act)
+    wp, bp = _packed_params(conv, types.SimpleNamespace(weight=wt.astype(np.float64), bias=bias.astype(np.float64)),
+                            "float32")
+    knobs = candidate_knobs("dense", k, n // b, m, 1)
+    assert len(knobs) >= 2
+    for kn in knobs[:6]:
+        sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
+        assert schedule_blocked(sch, "dense", b, 2, kn) == kn
+        lib = tvm.compile(sch.mod, target=get_target("host").to_tvm(), tir_pipeline=register())
+        args = [tvm.runtime.tensor(a) for a in (x, wp, bp, np.zeros((m, n // b, b), np.float32))]
+        lib["main"](*args)
+        assert _rel(torch.from_numpy(args[-1].numpy().reshape(m, n)), ref) < 1e-5, kn
 
 
 def test_blocked_kernel_search_is_logged_resumed_and_replayed(tmp_path):

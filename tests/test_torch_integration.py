@@ -101,9 +101,18 @@ def test_activation_survives_the_artifact_round_trip(tmp_path):
     assert torch.equal(back(x), op(x))
 
 
+@pytest.mark.parametrize("kind", ["depthwise", "fused_dwpw"])
+def test_gelu_epilogue_matches_torch(kind):
+    """GELU's erf is a vectorizable rational polynomial in the epilogue (libm's erff is scalar)."""
+    op, w, b, kw = _compiled(kind, "gelu")
+    x = 3 * torch.randn(op.spec.input_shape)
+    ref = torch.nn.functional.gelu(_ref(x, w, b, kw))
+    assert torch.allclose(op(x), ref, rtol=1e-5, atol=1e-5 * ref.abs().max().item())
+
+
 def test_unknown_activation_is_a_clear_error():
-    with pytest.raises(PlanError, match="unknown activation 'gelu'"):
-        sepgen.compile_conv(torch.randn(4, 1, 3, 3), (1, 4, 8, 8), groups=4, activation="gelu")
+    with pytest.raises(PlanError, match="unknown activation 'mish'"):
+        sepgen.compile_conv(torch.randn(4, 1, 3, 3), (1, 4, 8, 8), groups=4, activation="mish")
 
 
 # ---- the custom op -------------------------------------------------------------------------------

@@ -4,6 +4,10 @@
   registers (a local cache), the ``B`` output channels of a block one vector, the input channel a
   broadcast scalar; reduction over input blocks and their lanes inside; tiles of (channel blocks,
   pixels) parallel; the epilogue (bias, activation, residual) applied at the tile.
+* direct (any other convolution, groups 1 or one block per group): the pointwise micro-kernel with the
+  taps and the input block inside the reduction, padding read inline.
+* dense (a linear layer, ``x [M, C] @ W``): the pointwise micro-kernel with ``mt`` rows for pixels, ``kt``
+  reduction steps unrolled; tiles of (rows, channel blocks) parallel in the order of ``order``.
 * depthwise: a row tile of ``jt`` output columns, each one vector over the channel block; taps unrolled;
   rows of channel blocks parallel; the zero padding read inline (its test is the same for every lane,
   so the loads stay vector loads).
@@ -53,32 +57,54 @@ def _pixel_tile(oh: int, ow: int, want: int) -> tuple[int, int]:
     return 1, 1
 
 
+#: rows of a dense register tile, in order of preference
+ROW_TILES = (4, 6, 7, 8, 3, 5, 2, 1)
+
+
+def _dense_default(in_channels: int, out_blocks: int, rows: int) -> dict:
+    mt = _first_divisor(rows, ROW_TILES)
+    obt = next(o for o in (3, 2, 1) if out_blocks % o == 0 and mt * o <= MAX_ACCUMULATORS)
+    return {"mt": mt, "obt": obt, "kt": _first_divisor(in_channels, (8, 4, 2)),
+            "order": "px" if rows >= out_blocks * 8 else "co"}
+
+
 def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int) -> dict:
     """The knobs used without a recorded search.  Pointwise: 4 pixels x 2 channel blocks where the reduction
     is long (C >= 64) and the channel blocks pair up (measured here: 96->576 at 14x14 251 -> 155 us,
     512->512 720 -> 611 us), else about 7-8 pixels x 1 block (a short reduction is bound by its stores:
     16->96 at 112x112 630 us against 786 with 4 x 2)."""
-    if kind == "pointwise":
+    if kind in ("pointwise", "direct"):
         if in_channels >= 64 and out_blocks % 2 == 0:
             th, tw = _pixel_tile(oh, ow, 4)
             if th * tw >= 3:
-                return {"th": th, "tw": tw, "obt": 2}
+                return {"th": th, "tw": tw, "obt": 2, "order": "co"}
         th, tw = _pixel_tile(oh, ow, 8)
         obt = 2 if out_blocks % 2 == 0 and 2 * th * tw <= MAX_ACCUMULATORS else 1
-        return {"th": th, "tw": tw, "obt": obt}
+        return {"th": th, "tw": tw, "obt": obt, "order": "co"}
+    if kind == "dense":
+        return _dense_default(in_channels, out_blocks, oh)
     return {"jt": _first_divisor(ow, COLUMN_TILES)}
 
 
 def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int) -> list[dict]:
     """Every knob setting a search measures (the default first)."""
     out = [default_knobs(kind, in_channels, out_blocks, oh, ow)]
-    if kind == "pointwise":
+    if kind in ("pointwise", "direct"):
         for tw in (4, 7, 8, 2, 6, 3, 5, 1):
             for th in (1, 2, 3, 4):
                 for obt in (1, 2, 3, 4):
-                    k = {"th": th, "tw": tw, "obt": obt}
+                    k = {"th": th, "tw": tw, "obt": obt, "order": "co"}
                     if ow % tw == 0 and oh % th == 0 and out_blocks % obt == 0 and th * tw <= 8 \
                             and 4 <= th * tw * obt <= MAX_ACCUMULATORS and k not in out:
+                        out.append(k)
+    elif kind == "dense":
+        kt = out[0]["kt"]
+        for mt in ROW_TILES:
+            for obt in (3, 2, 4, 1):
+                for order in ("px", "co"):
+                    k = {"mt": mt, "obt": obt, "kt": kt, "order": order}
+                    if oh % mt == 0 and out_blocks % obt == 0 and mt * obt <= MAX_ACCUMULATORS \
+                            and (mt * obt >= 4 or oh < 4) and k not in out:
                         out.append(k)
     else:
         for jt in (4, 7, 8, 6, 5, 3, 2):
@@ -97,11 +123,16 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         knobs = knobs or default_knobs(kind, _extent(sch, rcb) * _extent(sch, rci), n_ob, _extent(sch, h),
                                        _extent(sch, w))
         th, tw, obt = int(knobs["th"]), int(knobs["tw"]), int(knobs["obt"])
+        order = knobs.get("order", "co")
         ho, hi = sch.split(h, [None, th])
         wo, wi = sch.split(w, [None, tw])
         obo, obi = sch.split(ob, [None, obt])
-        sch.reorder(n, obo, ho, wo, rcb, rci, hi, wi, obi, oi)
-        par = sch.fuse(n, obo, ho, wo)
+        if order == "px":
+            sch.reorder(n, ho, wo, obo, rcb, rci, hi, wi, obi, oi)
+            par = sch.fuse(n, ho, wo, obo)
+        else:
+            sch.reorder(n, obo, ho, wo, rcb, rci, hi, wi, obi, oi)
+            par = sch.fuse(n, obo, ho, wo)
         sch.parallel(par)
         acc = sch.cache_write(blk, 0, "local")
         sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
@@ -113,7 +144,65 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         sch.unroll(hi)
         sch.unroll(rci)
         sch.decompose_reduction(blk, rcb)
-        return {"th": th, "tw": tw, "obt": obt}
+        return {"th": th, "tw": tw, "obt": obt, "order": order}
+    if kind == "direct":
+        try:
+            sch.compute_inline(sch.get_sblock("conv_pad"))
+        except Exception:  # noqa: BLE001 - no padding: no pad block
+            pass
+        loops = sch.get_loops(blk)
+        n, ob, h, w, oi = loops[:5]
+        red = loops[5:]           # (rcb,) rh, rw, rci
+        n_red = 1
+        for r in red:
+            n_red *= _extent(sch, r)
+        knobs = knobs or default_knobs(kind, n_red, _extent(sch, ob), _extent(sch, h), _extent(sch, w))
+        th, tw, obt = int(knobs["th"]), int(knobs["tw"]), int(knobs["obt"])
+        order = knobs.get("order", "co")
+        ho, hi = sch.split(h, [None, th])
+        wo, wi = sch.split(w, [None, tw])
+        obo, obi = sch.split(ob, [None, obt])
+        outer = (n, ho, wo, obo) if order == "px" else (n, obo, ho, wo)
+        sch.reorder(*outer, *red, hi, wi, obi, oi)
+        par = sch.fuse(*outer)
+        sch.parallel(par)
+        acc = sch.cache_write(blk, 0, "local")
+        sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
+        sch.vectorize(sch.get_loops(acc)[-1])
+        _epilogue_at(sch, acc, par, lanes)
+        sch.vectorize(oi)
+        sch.unroll(obi)
+        sch.unroll(wi)
+        sch.unroll(hi)
+        sch.unroll(red[-1])
+        if _extent(sch, red[-1]) * _extent(sch, red[-2]) <= 32:
+            sch.unroll(red[-2])
+        sch.decompose_reduction(blk, red[0])
+        return {"th": th, "tw": tw, "obt": obt, "order": order}
+    if kind == "dense":
+        m, ob, oi, rk = sch.get_loops(blk)
+        knobs = knobs or default_knobs(kind, _extent(sch, rk), _extent(sch, ob), _extent(sch, m), 1)
+        mt, obt, kt, order = int(knobs["mt"]), int(knobs["obt"]), int(knobs["kt"]), knobs["order"]
+        mo, mi = sch.split(m, [None, mt])
+        obo, obi = sch.split(ob, [None, obt])
+        ko, ki = sch.split(rk, [None, kt])
+        if order == "px":
+            sch.reorder(mo, obo, ko, ki, mi, obi, oi)
+            par = sch.fuse(mo, obo)
+        else:
+            sch.reorder(obo, mo, ko, ki, mi, obi, oi)
+            par = sch.fuse(obo, mo)
+        sch.parallel(par)
+        acc = sch.cache_write(blk, 0, "local")
+        sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
+        sch.vectorize(sch.get_loops(acc)[-1])
+        _epilogue_at(sch, acc, par, lanes)
+        sch.vectorize(oi)
+        sch.unroll(obi)
+        sch.unroll(mi)
+        sch.unroll(ki)
+        sch.decompose_reduction(blk, ko)
+        return {"mt": mt, "obt": obt, "kt": kt, "order": order}
     if kind == "depthwise":
         try:
             sch.compute_inline(sch.get_sblock("conv_pad"))

@@ -83,6 +83,10 @@ def _build(name: str, size: int, seed: int, work: Path, runtimes, log_dir, targe
         info["sepgen_check"] = dict(prog.report.check)
         tuned = sum(1 for l in prog.report.layers if l.source.startswith("tuned"))
         info["sepgen_layers_tuned"] = f"{tuned}/{len(prog.report.layers)}"
+        if prog.runnable:
+            prog.profile()   # each kernel's own time, in the report beside the program
+            info["sepgen_profile"] = dict(prog.report.profile)
+        info["sepgen_report"] = prog.report.format().splitlines()
         prog.save(d / "sepgen")
         (d / "sepgen_report.txt").write_text(prog.report.format() + "\n")
     return info

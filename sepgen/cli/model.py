@@ -39,6 +39,9 @@ def cmd_compile_model(args) -> int:
           f"tolerance {args.tolerance:g}, {args.trials} trials per distinct kernel", flush=True)
     prog = compile_model(model, (x,), target=args.target, tolerance=args.tolerance, trials=args.trials,
                          log_dir=args.log_dir, progress=True, seed=args.seed)
+    if prog.runnable and not args.no_timing:
+        print("timing each kernel on its own ...", flush=True)
+        prog.profile()
     print(prog.report.format())
     if prog.runnable and not args.no_timing:
         net = model.module() if isinstance(model, torch.export.ExportedProgram) else model
@@ -118,7 +121,7 @@ def add_parsers(sub) -> None:
     c.add_argument("--report", default=None, help="write the per-layer report as JSON")
     c.add_argument("--reps", type=positive_int, default=50,
                    help="calls per timing round against PyTorch eager (default 50)")
-    c.add_argument("--no-timing", action="store_true", help="do not time the program against PyTorch eager")
+    c.add_argument("--no-timing", action="store_true", help="do not time the program (per kernel, and whole against PyTorch eager)")
     c.add_argument("--seed", type=nonneg_int, default=0, help="seed of the example's weights and input")
     c.set_defaults(fn=cmd_compile_model)
 

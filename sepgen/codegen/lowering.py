@@ -159,6 +159,29 @@ def fast_exp(x, dtype: str = "float32"):
     return y * pow2
 
 
+#: Eigen's rational erf for float32 (as TVM's ``topi.fast_erf``): odd numerator, even denominator, |x| <= 4
+_ERF_NUM = (-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
+            -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02)
+_ERF_DEN = (-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03,
+            -1.42647390514189e-02)
+
+
+def fast_erf(x, dtype: str = "float32"):
+    """``erf(x)`` as a rational polynomial that vectorizes (libm's ``erff`` is a scalar call per lane)."""
+    if dtype != "float32":
+        return tirx.erf(x)
+    f = lambda c: tirx.const(c, "float32")  # noqa: E731
+    xc = tirx.max(tirx.min(x, f(4.0)), f(-4.0))
+    x2 = xc * xc
+    p = f(_ERF_NUM[0])
+    for c in _ERF_NUM[1:]:
+        p = p * x2 + f(c)
+    q = f(_ERF_DEN[0])
+    for c in _ERF_DEN[1:]:
+        q = q * x2 + f(c)
+    return xc * p / q
+
+
 def _activation(v, act, dtype):
     if act is None:
         return v
@@ -174,6 +197,9 @@ def _activation(v, act, dtype):
     if act in ("hardswish", "hardsigmoid"):   # as torch computes them: x * relu6(x + 3) / 6, relu6(x + 3) / 6
         r6 = tirx.min(tirx.max(v + tirx.const(3, dtype), zero), tirx.const(6, dtype))
         return (v * r6 if act == "hardswish" else r6) / tirx.const(6, dtype)
+    if act == "gelu":   # exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as torch's default
+        return tirx.const(0.5, dtype) * v * (tirx.const(1, dtype) + fast_erf(v * tirx.const(0.7071067811865476, dtype),
+                                                                              dtype))
     raise PlanError(f"no lowering for activation {act!r}")
 
 
@@ -310,13 +336,22 @@ def lower_stage(stage: Stage, dtype: str, family: Optional[str] = "cpu", tail: O
 
 @dataclass(frozen=True)
 class BlockedConv:
-    """A 2-D depthwise or pointwise convolution in the blocked layout ``N, C/B, H, W, B``.
+    """A 2-D depthwise or pointwise convolution in the blocked layout ``N, C/B, H, W, B``, or a dense layer.
 
-    Its PrimFunc's arguments: ``x`` (blocked), ``w`` (packed: pointwise ``[O/B, C, B]``, depthwise
-    ``[C/B, KH, KW, B]``), ``b`` (``[O/B, B]``, when ``bias``), ``r`` (the residual, blocked, when the tail
-    has one) and ``y`` (blocked).  Blocks: ``conv_pad`` (depthwise with padding), ``conv``, ``conv_out``."""
+Its PrimFunc's arguments: ``x`` (blocked), ``w`` (packed: pointwise and dense ``[O/B, C, B]``,
+depthwise ``[C/B, KH, KW, B]``), ``b`` (``[O/B, B]``, when ``bias``), ``r`` (the residual, blocked, when
+the tail has one) and ``y`` (blocked).  Blocks: ``conv_pad`` (depthwise with padding), ``conv``,
+``conv_out``.
 
-    kind: str                       # "pointwise" | "depthwise"
+``direct`` is any other convolution with ``groups`` 1 (``w`` ``[O/B, C/IB, KH, KW, IB, B]``, ``IB`` =
+``in_block``: the block, or ``C`` for an input of fewer channels than a block, read as ``N, 1, H, W, C``,
+i.e. NHWC) or with groups of one block each (RegNet's group width: ``w`` ``[O/B, KH, KW, B, B]``).
+
+``dense`` is ``x @ W`` for a row-major ``x [M, C]`` (a linear layer: the pointwise GEMM with rows for
+pixels, channels last): ``in_shape`` is ``(1, C, M, 1)``; ``y`` is ``[M, O/B, B]``, which is ``[M, O]``
+row-major."""
+
+    kind: str                       # "pointwise" | "depthwise" | "direct" | "dense"
     in_shape: tuple                 # NCHW
     out_channels: int
     kernel: tuple = (1, 1)
@@ -327,6 +362,12 @@ class BlockedConv:
     bias: bool = False
     activation: Optional[str] = None
     tail: Optional[Tail] = None
+    groups: int = 1                 # direct: 1, or channels / block (one block per group)
+    in_block: int = 0               # direct: the input's block, 0 for ``block``
+
+    @property
+    def ib(self) -> int:
+        return self.in_block or self.block
 
     @property
     def out_shape(self) -> tuple:
@@ -337,12 +378,18 @@ class BlockedConv:
 
     def blocked(self, shape) -> tuple:
         n, c, h, w = shape
+        if self.kind == "dense":
+            return (h, c // self.block, self.block)
         return (n, c // self.block, h, w, self.block)
 
     def weight_shape(self) -> tuple:
         b = self.block
-        if self.kind == "pointwise":
+        if self.kind in ("pointwise", "dense"):
             return (self.out_channels // b, self.in_shape[1], b)
+        if self.kind == "direct":
+            if self.groups > 1:
+                return (self.out_channels // b, *self.kernel, b, b)
+            return (self.out_channels // b, self.in_shape[1] // self.ib, *self.kernel, self.ib, b)
         return (self.out_channels // b, *self.kernel, b)
 
     def describe(self) -> str:
@@ -356,9 +403,16 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     """The PrimFunc of a :class:`BlockedConv` (see its docstring for the arguments and blocks)."""
     b = conv.block
     n_, c_, h_, w_ = conv.in_shape
-    if c_ % b or conv.out_channels % b:
+    ib = conv.ib
+    if conv.out_channels % b or c_ % ib or (c_ % b and conv.kind not in ("dense", "direct")):
         raise PlanError(f"blocked layout needs channels divisible by {b}: {c_} -> {conv.out_channels}")
-    x = te.placeholder(conv.blocked(conv.in_shape), dtype=dtype, name="x")
+    if conv.groups > 1 and not (conv.kind == "direct" and ib == b and c_ == conv.out_channels == conv.groups * b):
+        raise PlanError(f"a blocked grouped convolution needs groups of one block ({b} channels): "
+                        f"{c_} -> {conv.out_channels} in {conv.groups} groups")
+    if conv.kind == "dense":
+        x = te.placeholder((h_, c_), dtype=dtype, name="x")
+    else:
+        x = te.placeholder((n_, c_ // ib, h_, w_, ib), dtype=dtype, name="x")
     w = te.placeholder(conv.weight_shape(), dtype=dtype, name="w")
     bias = te.placeholder((conv.out_channels // b, b), dtype=dtype, name="b") if conv.bias else None
     oshape = conv.blocked(conv.out_shape)
@@ -368,33 +422,52 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
         acc = te.compute(oshape, lambda n, ob, h, ww, oi: te.sum(
             x[n, rcb, h, ww, rci].astype("float32") * w[ob, rcb * b + rci, oi].astype("float32"), axis=[rcb, rci]),
             name="conv")
-    elif conv.kind == "depthwise":
+    elif conv.kind == "dense":
+        rk = te.reduce_axis((0, c_), name="rk")
+        acc = te.compute(oshape, lambda m, ob, oi: te.sum(
+            x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk]), name="conv")
+    elif conv.kind in ("depthwise", "direct"):
         (pt, pb), (pl, pr) = conv.padding
         kh, kw = conv.kernel
         sh, sw = conv.stride
         dh, dw = conv.dilation
         if pt or pb or pl or pr:
-            xp = te.compute((n_, c_ // b, h_ + pt + pb, w_ + pl + pr, b), lambda n, cb, i, j, ci: tirx.if_then_else(
+            xp = te.compute((n_, c_ // ib, h_ + pt + pb, w_ + pl + pr, ib), lambda n, cb, i, j, ci: tirx.if_then_else(
                 tirx.all(i >= pt, i < h_ + pt, j >= pl, j < w_ + pl), x[n, cb, i - pt, j - pl, ci],
                 tirx.const(0, dtype)), name="conv_pad")
         else:
             xp = x
+    if conv.kind == "direct":
+        rh = te.reduce_axis((0, kh), name="rh")
+        rw = te.reduce_axis((0, kw), name="rw")
+        rci = te.reduce_axis((0, ib), name="rci")
+        if conv.groups > 1:
+            acc = te.compute(oshape, lambda n, ob, i, j, oi: te.sum(
+                xp[n, ob, i * sh + rh * dh, j * sw + rw * dw, rci].astype("float32")
+                * w[ob, rh, rw, rci, oi].astype("float32"), axis=[rh, rw, rci]), name="conv")
+        else:
+            rcb = te.reduce_axis((0, c_ // ib), name="rcb")
+            acc = te.compute(oshape, lambda n, ob, i, j, oi: te.sum(
+                xp[n, rcb, i * sh + rh * dh, j * sw + rw * dw, rci].astype("float32")
+                * w[ob, rcb, rh, rw, rci, oi].astype("float32"), axis=[rcb, rh, rw, rci]), name="conv")
+    elif conv.kind == "depthwise":
         rh = te.reduce_axis((0, kh), name="rh")
         rw = te.reduce_axis((0, kw), name="rw")
         acc = te.compute(oshape, lambda n, cb, i, j, ci: te.sum(
             xp[n, cb, i * sh + rh * dh, j * sw + rw * dw, ci].astype("float32") * w[cb, rh, rw, ci].astype("float32"),
             axis=[rh, rw]), name="conv")
-    else:
+    elif conv.kind not in ("pointwise", "dense"):
         raise PlanError(f"no blocked lowering for {conv.kind!r}")
     t = conv.tail
     r = te.placeholder(oshape, dtype=dtype, name="r") if t is not None and t.residual else None
     bound = _BoundTail(r, t.post_activation, t.residual) if t is not None else None
 
-    def epi(n, ob, h, ww, oi):
-        v = acc[n, ob, h, ww, oi]
+    def epi(*idx):
+        v = acc[idx]
+        ob, oi = idx[1], idx[-1]
         if bias is not None:
             v = v + bias[ob, oi].astype("float32")
-        return _tail(_activation(v, conv.activation, "float32"), bound, (n, ob, h, ww, oi), "float32").astype(dtype)
+        return _tail(_activation(v, conv.activation, "float32"), bound, idx, "float32").astype(dtype)
 
     out = te.compute(oshape, epi, name="conv_out")
     args = [x, w, *([bias] if bias is not None else []), *([r] if r is not None else []), out]

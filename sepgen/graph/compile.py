@@ -13,9 +13,14 @@ The pipeline (:func:`compile_model`):
 4. What is left goes through Relax's own passes: ``DecomposeOpsForInference``, ``LegalizeOps``,
    ``AnnotateTIROpPattern``, ``FuseOps``, ``FuseTIR``; every PrimFunc they make is given the default
    CPU schedule (:mod:`schedules.cpu.generic`: parallel outer loops, vector inner loops).
-5. ``tvm.compile`` builds one executable for the Relax VM, TIR through sepgen's pipeline.
+   Each linear layer (``matmul`` by a constant matrix, :func:`~sepgen.graph.fuse.find_dense`) becomes
+   sepgen's dense kernel with its bias and activation.
+5. Every tensor constant becomes a parameter of ``main`` (:func:`_lift_params`): the weights are saved
+   beside the library, not inside it.
+6. ``tvm.compile`` builds one executable for the Relax VM, TIR through sepgen's pipeline.
 
-Tensors stay NCHW between kernels (the blocked layout is not done yet).
+With ``layout="auto"`` a convolution whose output channels divide by the vector width runs in the
+blocked layout ``NCHW[B]c`` (:func:`_blocked_conv`), and tensors stay blocked from kernel to kernel.
 """
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ from ..errors import GraphError, SpecError
 from ..ir.spec import ConvSpec
 from ..ir.stages import FFTConv, direct_plan, stage_param_names
 from .capture import capture
-from .fuse import ConvGroup, find_groups
+from .fuse import ConvGroup, DenseGroup, find_dense, find_groups
 
 #: PrimFunc attribute marking sepgen's own kernels (the default schedule leaves them alone)
 KERNEL_ATTR = "sepgen.kernel"
@@ -65,6 +70,7 @@ class CompileReport:
     seconds: dict = field(default_factory=dict)      #: wall time of each step
     notes: list = field(default_factory=list)
     check: dict = field(default_factory=dict)        #: against eager on the example inputs
+    profile: dict = field(default_factory=dict)      #: ``ModelProgram.profile``: kernels and other operators
 
     def format(self) -> str:
         rows = [f"{'#':>3}  {'var':<10} {'conv':<34} {'plan':<22} {'fused':<34} {'layout':<6} {'error':>7} "
@@ -73,10 +79,16 @@ class CompileReport:
             meas = f"{l.kernel_us:8.1f}" if l.kernel_us is not None else f"{'-':>8}"
             rows.append(f"{l.index:>3}  {l.var:<10} {l.conv:<34} {l.plan:<22} {'+'.join(l.fused) or '-':<34} "
                         f"{l.layout:<6} {l.error:>7.2g} {l.predicted_us:>8.1f} {meas}")
-        rows.append(f"convolutions: {len(self.layers)} ({len({k for l in self.layers for k in l.kernels})} distinct "
+        rows.append(f"layers: {len(self.layers)} ({len({k for l in self.layers for k in l.kernels})} distinct "
                     f"kernels); other operators: {self.other_funcs} fused functions with the default CPU schedule")
         if self.seconds:
             rows.append("time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items()))
+        if self.profile:
+            p = self.profile
+            rows.append(f"measured, each function on its own: sepgen's kernels {p['kernels_us'] / 1e3:.2f} ms, "
+                        f"other operators {p['other_us'] / 1e3:.2f} ms"
+                        + (" (" + ", ".join(f"{n} {t:.0f} us" for n, t in p["other_top"]) + ")" if p["other_top"]
+                           else ""))
         if self.check:
             rows.append(f"against PyTorch eager on the example inputs: max relative error "
                         f"{self.check['max_rel_error']:.2g}, same top-1: {'yes' if self.check['top1_match'] else 'NO'}")
@@ -86,7 +98,7 @@ class CompileReport:
     def to_dict(self) -> dict:
         return {"layers": [l.to_dict() for l in self.layers], "ops": dict(self.ops),
                 "other_funcs": self.other_funcs, "seconds": dict(self.seconds), "notes": list(self.notes),
-                "check": dict(self.check)}
+                "check": dict(self.check), "profile": dict(self.profile)}
 
 
 def _conv_text(spec: ConvSpec) -> str:
@@ -122,40 +134,99 @@ LAYOUTS = ("auto", "NCHW")
 
 
 def _blocked_conv(grp: ConvGroup, plan, tgt, tail):
-    """The blocked-layout kernel for a group whose plan is one depthwise or pointwise 2-D convolution with
-    channels divisible by the vector width, else None."""
+    """The blocked-layout kernel for a group whose plan is one 2-D convolution stage: depthwise, pointwise
+    (stride 1, no padding) or any other with groups 1 or one vector block per group (``direct``), output
+    channels divisible by the vector width (an input of fewer channels than a block is read NHWC); else None."""
     from ..codegen.lowering import BlockedConv
 
     b = tgt.vector_bits // 32
     s = plan.spec
-    if b < 4 or len(s.input_shape) != 4 or len(plan.stages) != 1 or plan.kinds[0] not in ("pointwise", "depthwise"):
-        return None
-    if s.in_channels % b or s.out_channels % b or s.dtype != "float32":
+    if b < 4 or len(s.input_shape) != 4 or len(plan.stages) != 1 or s.dtype != "float32" or s.out_channels % b:
         return None
     kind = plan.kinds[0]
+    c = s.in_channels
     if kind == "pointwise" and (s.groups != 1 or any(v != 1 for v in s.stride)
                                 or any(p != (0, 0) for p in s.padding)):
-        return None
+        kind = "direct"
     if kind == "depthwise" and not (s.groups == s.in_channels == s.out_channels):
+        kind = "direct"
+    if kind not in ("pointwise", "depthwise", "direct"):
+        return None
+    groups, in_block = 1, 0
+    if kind == "direct":
+        if s.groups == 1:
+            if c % b and c >= b:
+                return None
+            in_block = 0 if c % b == 0 else c
+        elif not (c == s.out_channels == s.groups * b):
+            return None
+        else:
+            groups = s.groups
+    elif c % b:
         return None
     return BlockedConv(kind, tuple(s.input_shape), s.out_channels, kernel=tuple(s.kernel_size),
                        stride=tuple(s.stride), padding=tuple(tuple(p) for p in s.padding), dilation=tuple(s.dilation),
-                       block=b, bias=grp.bias is not None, activation=grp.activation, tail=tail)
+                       block=b, bias=grp.bias is not None, activation=grp.activation, tail=tail, groups=groups,
+                       in_block=in_block)
 
 
 def _packed_params(conv, grp: ConvGroup, dtype: str) -> list:
     """The weight (and bias) of a group packed for its blocked kernel."""
     b = conv.block
     w = grp.weight
+    if conv.kind == "dense":   # (K, N) -> [N/B, K, B]
+        k, n = w.shape
+        out = [np.ascontiguousarray(w.reshape(k, n // b, b).transpose(1, 0, 2).astype(dtype))]
+        if conv.bias:
+            out.append(np.ascontiguousarray(grp.bias.reshape(n // b, b).astype(dtype)))
+        return out
     o = w.shape[0]
     if conv.kind == "pointwise":
         packed = w.reshape(o // b, b, -1).transpose(0, 2, 1)           # [O/B, C, B]
+    elif conv.kind == "direct" and conv.groups > 1:
+        packed = w.reshape(o // b, b, b, *w.shape[2:]).transpose(0, 3, 4, 2, 1)   # [O/B, KH, KW, B, B]
+    elif conv.kind == "direct":
+        ib = conv.ib
+        packed = w.reshape(o // b, b, w.shape[1] // ib, ib, *w.shape[2:]).transpose(0, 2, 4, 5, 3, 1)
     else:
         packed = w.reshape(o // b, b, *w.shape[2:]).transpose(0, 2, 3, 1)   # [C/B, KH, KW, B]
     out = [np.ascontiguousarray(packed.astype(dtype))]
     if conv.bias:
         out.append(np.ascontiguousarray(grp.bias.reshape(o // b, b).astype(dtype)))
     return out
+
+
+def _plan_dense(groups: list, tgt, kernels, jobs: dict, report, progress: bool) -> None:
+    """A blocked dense kernel (:class:`~sepgen.codegen.lowering.BlockedConv` ``dense``) for each linear layer
+    whose output features divide by the vector width; the others stay with Relax's legalized matmul."""
+    from ..codegen.lowering import BlockedConv
+
+    b = tgt.vector_bits // 32
+    for grp in groups:
+        k, n = grp.weight.shape
+        if b < 4 or n % b:
+            continue
+        conv = BlockedConv("dense", (1, k, grp.rows, 1), n, block=b, bias=grp.bias is not None,
+                           activation=grp.activation)
+        name, func, source = kernels.get_blocked(conv, "float32")
+        consts = _packed_params(conv, grp, "float32")
+        jobs[grp.tail_var.name] = {"dense": True, "input": grp.input, "rows": grp.rows, "k": k,
+                                   "out_shape": grp.out_shape,
+                                   "calls": [(name, func, consts, (grp.rows, n // b, b), "float32", None)]}
+        i = len(report.layers)
+        text = f"dense {k}->{n} x{grp.rows} rows"
+        report.layers.append(LayerReport(i, grp.var.name, text, "dense", tuple(grp.fused), f"rows x {b}",
+                                         0.0, _dense_us(grp), (name,), source))
+        _say(progress, f"  [{i + 1}] {grp.var.name}: {text}{' +' + '+'.join(grp.fused) if grp.fused else ''}")
+
+
+def _dense_us(grp: DenseGroup) -> float:
+    """The cost model's time for a dense layer: a 1x1 convolution over its rows."""
+    from ..analysis.cost import DEFAULT_COST_MODEL
+
+    k, n = grp.weight.shape
+    spec = ConvSpec.create((1, k, grp.rows, 1), (n, k, 1, 1), bias=grp.bias is not None)
+    return float(DEFAULT_COST_MODEL.plan_us(direct_plan(spec, grp.weight.T.reshape(n, k, 1, 1), grp.bias)))
 
 
 class _Kernels:
@@ -229,19 +300,20 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
 
         def to_blocked(self, orig, block: int):
             """The blocked (N, C/B, H, W, B) version of ``orig``: a blocked kernel's own result, else converted
-            once and shared by every blocked consumer."""
-            got = self.blocked.get(orig.name)
+            once and shared by every blocked consumer (a block of all C channels is NHWC)."""
+            key = orig.name if block == block_size or not block_size else (orig.name, block)
+            got = self.blocked.get(key)
             if got is None:
                 v = self.visit_expr(orig)
                 got = self.builder_.emit(relax.op.layout_transform(
                     v, index_map=lambda n, c, h, w: (n, c // block, h, w, c % block)))
-                self.blocked[orig.name] = got
+                self.blocked[key] = got
             return got
 
         def visit_blocked(self, binding, job):
             b = job["block"]
             name, func, consts, out_shape, dtype, residual = job["calls"][0]
-            args = [self.to_blocked(job["input"], b), *[relax.const(c) for c in consts]]
+            args = [self.to_blocked(job["input"], job.get("in_block") or b), *[relax.const(c) for c in consts]]
             if residual is not None:
                 args.append(self.to_blocked(residual, b))
             n, c, h, w = out_shape
@@ -297,12 +369,23 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
             self.set_var_remap(binding.var, self.emit_like(binding, to_nchw(yb)))
             return True
 
+        def visit_dense(self, binding, job):
+            name, func, consts, out_shape, dtype, _ = job["calls"][0]
+            x = self.visit_expr(job["input"])
+            if len(job["input"].ty.shape) != 2:
+                x = self.builder_.emit(relax.op.reshape(x, [job["rows"], job["k"]]))
+            y = self.builder_.emit(relax.call_tir(self.gvar(name, func), [x, *[relax.const(c) for c in consts]],
+                                                  relax.TensorType(list(out_shape), dtype)))
+            self.set_var_remap(binding.var, self.emit_like(binding, relax.op.reshape(y, list(job["out_shape"]))))
+
         def visit_var_binding_(self, binding):
             job = jobs.get(binding.var.name)
             if job is None:
                 if self.visit_channel_op(binding):
                     return None
                 return super().visit_var_binding_(binding)
+            if job.get("dense"):
+                return self.visit_dense(binding, job)
             if job.get("block"):
                 return self.visit_blocked(binding, job)
             cur = self.visit_expr(job["input"])
@@ -357,6 +440,33 @@ def _decompose_gelu():
         return m.builder_.get()
 
     return run
+
+
+def _lift_params(mod) -> tuple[object, list]:
+    """``main`` with every tensor constant (the packed weights, biases, ...) made a parameter after the inputs,
+    and those constants' values, in parameter order: the library then holds code only, the weights go in
+    their own file."""
+    import tvm
+    from tvm import relax
+
+    values = []
+
+    @relax.expr_functor.mutator
+    class Lift(relax.PyExprMutator):
+        def visit_generic_const_(self, c):   # relax.Constant
+            data = c.value
+            if not hasattr(data, "shape") or len(data.shape) == 0:
+                return c
+            v = relax.Var(f"param{len(values)}", relax.TensorType([int(d) for d in data.shape], str(data.dtype)))
+            values.append((v, data))
+            return v
+
+    func = mod["main"]
+    body = Lift(mod).visit_expr(func.body)
+    new = relax.Function(list(func.params) + [v for v, _ in values], body, func.ret_ty, func.is_pure, func.attrs)
+    new = new.with_attr("num_input", len(func.params))
+    out = tvm.IRModule({gv: (new if gv.name_hint == "main" else f) for gv, f in mod.functions_items()}, attrs=mod.attrs)
+    return out, [d for _, d in values]
 
 
 def _schedule_others(mod, target) -> tuple[object, int]:
@@ -440,7 +550,8 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
             consts = _packed_params(conv, grp, plan.spec.dtype)
             calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
                           grp.residual if tail is not None and tail.residual else None))
-            jobs[grp.tail_var.name] = {"input": grp.input, "calls": calls, "block": conv.block}
+            jobs[grp.tail_var.name] = {"input": grp.input, "calls": calls, "block": conv.block,
+                                       "in_block": conv.ib}
             report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
                                              tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
                                              float(predicted), (name,), bsource))
@@ -462,6 +573,8 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
                                          tuple(names), ",".join(sorted(set(sources)))))
         _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
                        f"{'+'.join(plan.kinds)}{' +' + '+'.join(grp.fused) if grp.fused else ''}")
+    if layout == "auto":
+        _plan_dense(find_dense(mod["main"]), tgt, kernels, jobs, report, progress)
     report.seconds["plan+schedule"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -482,6 +595,7 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     mod, report.other_funcs = _schedule_others(mod, tgt)
     report.seconds["relax passes"] = time.perf_counter() - t0
     _check_kernels_kept(mod, kernels)
+    mod, params = _lift_params(mod)
 
     t0 = time.perf_counter()
     _say(progress, f"building one program for {tgt.name} ...")
@@ -501,7 +615,7 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     ref = _eager(model, example_inputs)
     out_shapes = tuple((tuple(o.shape), str(o.dtype).replace("torch.", "")) for o in ref)
     prog = ModelProgram(ex.mod, tgt, captured.input_shapes, captured.input_dtypes, out_shapes, report,
-                        model_name=type(model).__name__, tolerance=tolerance)
+                        model_name=type(model).__name__, tolerance=tolerance, params=params)
     prog.ir = mod
     if prog.runnable:
         report.check = check_against(prog, example_inputs, ref)

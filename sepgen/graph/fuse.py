@@ -175,6 +175,8 @@ def match_activation(g: _Graph, var):
             return "silu", u
         if op == "relax.sigmoid":
             return "sigmoid", u
+        if op == "relax.nn.gelu":
+            return "gelu", u
         r6 = _relu6_tail(g, var)
         if r6 is not None:
             return "relu6", r6
@@ -287,3 +289,66 @@ def _is_tensor_var(e, shape) -> bool:
     except (TypeError, AttributeError):
         return False
 
+
+
+@dataclass
+class DenseGroup:
+    """A linear layer (``matmul`` of a tensor by a constant matrix) and the epilogue fused into it."""
+
+    var: object                       #: the matmul's Relax var
+    input: object                     #: the Relax var it reads, ``[..., K]``
+    tail_var: object                  #: the Relax var the fused result replaces
+    weight: np.ndarray                #: float64 (K, N)
+    rows: int                         #: M, the product of the input's leading dims
+    out_shape: tuple                  #: the tail var's shape
+    bias: Optional[np.ndarray] = None  #: float64 (N,)
+    activation: Optional[str] = None
+    fused: list = field(default_factory=list)
+
+
+def _static_shape(e) -> Optional[tuple]:
+    try:
+        return tuple(int(s) for s in e.ty.shape)
+    except (TypeError, AttributeError, ValueError):
+        return None
+
+
+def find_dense(func, claimed=()) -> list[DenseGroup]:
+    """A :class:`DenseGroup` for each float32 ``matmul(x, C)`` of ``func`` with ``C`` a constant 2-D matrix:
+    a bias add of a constant ``(N,)`` vector, then (through a reshape) an activation, fused in."""
+    g = _Graph(func)
+    out = []
+    for var in g.order:
+        value = g.binding[var]
+        if _op(value) != "relax.matmul" or var.name in claimed:
+            continue
+        x, wc = value.args
+        w = _const(wc)
+        xs = _static_shape(x)
+        if w is None or w.ndim != 2 or xs is None or len(xs) < 2 or xs[-1] != w.shape[0] \
+                or str(getattr(x.ty, "dtype", "")) != "float32" or str(w.dtype) != "float32":
+            continue
+        k, n = w.shape
+        grp = DenseGroup(var, x, var, w.astype(np.float64), int(np.prod(xs[:-1])), tuple(_static_shape(var)))
+        cur = var
+        u = g.sole_user(cur)
+        if u is not None:
+            other = _binary(g.binding[u], "relax.add", cur)
+            b = _const(other) if other is not None else None
+            if b is not None and b.size == n and b.shape[-1:] == (n,) and _static_shape(u) == grp.out_shape:
+                grp.bias = b.reshape(-1).astype(np.float64)
+                grp.fused.append("bias")
+                cur = u
+        act_from = cur
+        u = g.sole_user(cur)
+        if u is not None and _op(g.binding[u]) == "relax.reshape" and (_static_shape(u) or (0,))[-1] == n:
+            act_from = u
+        act, after = match_activation(g, act_from)
+        if act is not None:
+            grp.activation = act
+            grp.fused.append(act)
+            cur = after
+        grp.tail_var = cur
+        grp.out_shape = _static_shape(cur)
+        out.append(grp)
+    return out

@@ -4,8 +4,9 @@ Saved layout::
 
     DIR/manifest.json   format, versions, target, inputs and outputs (shape, dtype), the per-layer
                         report (plan, fused ops, layout, error), sha256 of every file
-    DIR/program.so      the exported executable (kernels, the VM bytecode and the weights, which
-                        the program holds as constants)
+    DIR/program.so      the exported executable (kernels and the VM bytecode)
+    DIR/params.bin      the weights (packed for the kernels), ``tvm.runtime.save_param_dict`` format,
+                        passed to ``main`` after the inputs
 
 :func:`load_model` checks the manifest, every file's sha256, the architecture and the ISA before
 it loads anything, and needs only the TVM runtime (no capture, no planning, no tuning).
@@ -23,8 +24,10 @@ from typing import Optional
 from ..errors import ArtifactError, GraphError
 
 FORMAT = "sepgen-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2          # 2: the weights in params.bin (1: constants inside program.so, still read)
+READS_VERSIONS = (1, 2)
 PROGRAM_FILE = "program.so"
+PARAMS_FILE = "params.bin"
 MANIFEST = "manifest.json"
 #: custom ops registered for programs (torch's registry cannot drop them; names are unique per program)
 _OPS: dict = {}
@@ -40,8 +43,13 @@ class ModelProgram:
     """``y = prog(x)``: the whole model in the Relax VM (TVM's thread pool only; no PyTorch op inside)."""
 
     def __init__(self, module, target, input_shapes, input_dtypes, outputs, report, model_name: str = "",
-                 tolerance: float = 0.0, manifest: Optional[dict] = None, library_bytes: Optional[bytes] = None):
+                 tolerance: float = 0.0, manifest: Optional[dict] = None, library_bytes: Optional[bytes] = None,
+                 params=()):
+        import tvm
+
         self.module = module
+        #: the weights, ``main``'s arguments after the inputs (TVM tensors on the CPU)
+        self.params = [p if isinstance(p, tvm.runtime.Tensor) else tvm.runtime.tensor(p) for p in params]
         self.target = target
         self.input_shapes = tuple(tuple(int(v) for v in s) for s in input_shapes)
         self.input_dtypes = tuple(input_dtypes)
@@ -117,7 +125,7 @@ class ModelProgram:
 
         xs = self.check_inputs(inputs)
         fn = self._fn()
-        res = fn(*[tvm.runtime.from_dlpack(x) for x in xs])
+        res = fn(*[tvm.runtime.from_dlpack(x) for x in xs], *self.params)
         outs = [torch.from_dlpack(r) for r in (res if _is_tuple(res) else [res])]
         return outs[0] if len(outs) == 1 else tuple(outs)
 
@@ -145,6 +153,29 @@ class ModelProgram:
             self._op = op
         return op
 
+    def profile(self, number: int = 20, repeat: int = 3) -> dict:
+        """Time every PrimFunc the program calls, on its own (:func:`~sepgen.graph.profile.profile_functions`),
+        and put each layer's kernel time in the report (``kernel_us``); returns name -> (calls, us per call).
+        Needs the compiled IR: a program from :func:`sepgen.compile_model`, not one loaded from disk."""
+        from .profile import profile_functions
+
+        if getattr(self, "ir", None) is None:
+            raise GraphError("profile() needs the program's IR: compile it with sepgen.compile_model "
+                             "(a loaded program has only its library)")
+        if not self.runnable:
+            raise GraphError(f"this program is compiled for {self.target.name}; it cannot be timed here")
+        times = profile_functions(self.ir, self.target, number=number, repeat=repeat)
+        for layer in self.report.layers:
+            layer.kernel_us = sum(times[k][1] for k in layer.kernels if k in times)
+        mine = {k for layer in self.report.layers for k in layer.kernels}
+        others = sorted(((c * us, n) for n, (c, us) in times.items() if n not in mine), reverse=True)
+        self.report.profile = {
+            "kernels_us": sum(c * us for n, (c, us) in times.items() if n in mine),
+            "other_us": sum(t for t, _ in others),
+            "other_top": [[n, round(t, 1)] for t, n in others[:5]],
+        }
+        return times
+
     def time_us(self, *inputs, number: int = 100, warmup: int = 10) -> float:
         """Median microseconds of one call (``number`` calls after ``warmup``)."""
         import statistics
@@ -171,6 +202,7 @@ class ModelProgram:
             "target": self.target.to_dict(),
             "inputs": [{"shape": list(s), "dtype": d} for s, d in zip(self.input_shapes, self.input_dtypes)],
             "outputs": [{"shape": list(s), "dtype": d} for s, d in self.outputs],
+            "params": len(self.params),
             "report": self.report.to_dict() if hasattr(self.report, "to_dict") else dict(self.report or {}),
             "files": files,
         }
@@ -190,7 +222,11 @@ class ModelProgram:
             else:
                 with _quiet_stderr():   # TVM 0.27 logs "Warning: Scope Saving:" once per constant
                     self.module.export_library(str(tmp / PROGRAM_FILE), **export_options(self.target))
-            files = {PROGRAM_FILE: sha256_file(tmp / PROGRAM_FILE)}
+            import tvm
+
+            (tmp / PARAMS_FILE).write_bytes(tvm.runtime.save_param_dict(
+                {f"p{i}": p for i, p in enumerate(self.params)}))
+            files = {PROGRAM_FILE: sha256_file(tmp / PROGRAM_FILE), PARAMS_FILE: sha256_file(tmp / PARAMS_FILE)}
             (tmp / MANIFEST).write_text(json.dumps(self._manifest(files), indent=2, sort_keys=True) + "\n")
             if path.exists():
                 old = path.with_name(f".{path.name}.old")
@@ -256,11 +292,13 @@ def read_model_manifest(path) -> dict:
         raise ArtifactError(f"{mpath} is not valid JSON: {e}") from None
     _require(isinstance(m, dict) and m.get("format") == FORMAT,
              f"{mpath}: not a sepgen program manifest (format={m.get('format') if isinstance(m, dict) else None!r})")
-    _require(m.get("format_version") == FORMAT_VERSION,
-             f"{mpath}: format_version {m.get('format_version')!r} is not supported (this sepgen reads {FORMAT_VERSION})")
+    _require(m.get("format_version") in READS_VERSIONS,
+             f"{mpath}: format_version {m.get('format_version')!r} is not supported (this sepgen reads "
+             f"{', '.join(map(str, READS_VERSIONS))})")
     for key, typ in (("target", dict), ("inputs", list), ("outputs", list), ("files", dict)):
         _require(isinstance(m.get(key), typ), f"{mpath}: field {key!r} is missing or not a {typ.__name__}")
-    _require(set(m["files"]) == {PROGRAM_FILE}, f"{mpath}: expected exactly one file entry, {PROGRAM_FILE}")
+    want_files = {PROGRAM_FILE} if m.get("format_version") == 1 else {PROGRAM_FILE, PARAMS_FILE}
+    _require(set(m["files"]) == want_files, f"{mpath}: expected file entries {', '.join(sorted(want_files))}")
     for i, e in enumerate(m["inputs"] + m["outputs"]):
         _require(isinstance(e, dict) and isinstance(e.get("shape"), list) and isinstance(e.get("dtype"), str)
                  and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in e["shape"]),
@@ -291,26 +329,55 @@ def load_model(path) -> ModelProgram:
     missing = sorted(isa_features(target) - host_isa_features())
     _require(not missing, f"{path} was compiled for {target.mcpu or 'a generic CPU'} ({target.name}) and may use "
                           f"{', '.join(missing[:6])}, which this CPU ({host_cpu()}) lacks; compile it again here")
+    params = _load_params(path, m)
     data = f.read_bytes()
     with _quiet_stderr():   # TVM 0.27 logs "Warning: Scope Loaded:" once per constant it loads
         module = tvm.runtime.load_module(str(f))
     return ModelProgram(module, target, [e["shape"] for e in m["inputs"]], [e["dtype"] for e in m["inputs"]],
                         [(e["shape"], e["dtype"]) for e in m["outputs"]], m.get("report", {}),
                         model_name=str(m.get("model", "")), tolerance=float(m.get("tolerance", 0.0)),
-                        manifest=m, library_bytes=data)
+                        manifest=m, library_bytes=data, params=params)
+
+
+def _load_params(path: Path, m: dict) -> list:
+    """The weights of a saved program, checked against the manifest (sha256 and count)."""
+    import tvm
+
+    from ..runtime.artifact import sha256_file
+
+    if m.get("format_version") == 1:   # weights inside the library
+        return []
+    n = m.get("params")
+    _require(isinstance(n, int) and not isinstance(n, bool) and n >= 0,
+             f"{path}: bad params count in the manifest: {n!r}")
+    p = path / PARAMS_FILE
+    _require(p.is_file(), f"{path}: {PARAMS_FILE} named in the manifest is missing")
+    got, want = sha256_file(p), m["files"][PARAMS_FILE]
+    _require(got == want, f"{path}: {PARAMS_FILE} does not match the manifest's sha256 (expected {want[:12]}..., "
+                          f"found {got[:12]}...); refusing to load modified weights")
+    try:
+        d = tvm.runtime.load_param_dict(p.read_bytes())
+    except Exception as e:  # noqa: BLE001 - a corrupt file: one line, not TVM's trace
+        raise ArtifactError(f"{path}: {PARAMS_FILE} is unreadable ({type(e).__name__}); compile the model again") \
+            from None
+    _require(len(d) == n and all(f"p{i}" in d for i in range(n)),
+             f"{path}: {PARAMS_FILE} holds {len(d)} arrays, the manifest says {n}")
+    return [d[f"p{i}"] for i in range(n)]
 
 
 #: runs in the emulated aarch64 Python (TVM's runtime only): load the program, run it, save the outputs
 _GUEST_SCRIPT = """
 import sys, numpy as np, tvm
 from tvm.runtime.vm import VirtualMachine
-lib, n = sys.argv[1], int(sys.argv[2])
+lib, params, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 vm = VirtualMachine(tvm.runtime.load_module(lib), tvm.cpu())
-xs = [tvm.runtime.tensor(np.load(sys.argv[3 + i])) for i in range(n)]
-res = vm["main"](*xs)
+pd = tvm.runtime.load_param_dict(open(params, "rb").read())
+ps = [pd[f"p{i}"] for i in range(len(pd))]
+xs = [tvm.runtime.tensor(np.load(sys.argv[4 + i])) for i in range(n)]
+res = vm["main"](*xs, *ps)
 outs = [res[i] for i in range(len(res))] if not hasattr(res, "shape") else [res]
 for i, o in enumerate(outs):
-    np.save(sys.argv[3 + n] + f".{i}.npy", o.numpy())
+    np.save(sys.argv[4 + n] + f".{i}.npy", o.numpy())
 """
 
 
@@ -351,8 +418,8 @@ def run_under_qemu(program, *inputs, threads: Optional[int] = None, timeout: flo
             paths.append(str(t / f"x{i}.npy"))
             np.save(paths[-1], x.numpy())
         (t / "guest.py").write_text(_GUEST_SCRIPT)
-        argv = [str(root / "usr" / "bin" / "python3-qemu"), str(t / "guest.py"), str(d / PROGRAM_FILE), str(len(xs)),
-                *paths, str(t / "y")]
+        argv = [str(root / "usr" / "bin" / "python3-qemu"), str(t / "guest.py"), str(d / PROGRAM_FILE),
+            str(d / PARAMS_FILE), str(len(xs)), *paths, str(t / "y")]
         r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
                            env=qemu_rpc.guest_env(root, threads or prog.target.num_cores))
         if r.returncode != 0:

@@ -112,7 +112,11 @@ class BlockedSearch:
 
         from ..version import tvm_version
 
-        ident = {"conv": json.loads(json.dumps(dataclasses.asdict(conv), default=str)), "dtype": dtype,
+        fields = json.loads(json.dumps(dataclasses.asdict(conv), default=str))
+        for k, default in (("groups", 1), ("in_block", 0)):   # absent from the logs written before they existed
+            if fields.get(k) == default:
+                fields.pop(k)
+        ident = {"conv": fields, "dtype": dtype,
                  "target": self.target.to_dict(), "tvm": tvm_version(), "template": TEMPLATE_VERSION}
         h = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
         n, c, hh, w = conv.in_shape

@@ -23,7 +23,7 @@ from ..errors import PlanError
 from .spec import DTYPE_BYTES, ConvSpec, conv_out_size
 
 #: elementwise activations a stage's epilogue can apply after its bias (fused into the kernel)
-ACTIVATIONS = ("relu", "relu6", "silu", "hardswish", "sigmoid", "hardsigmoid")
+ACTIVATIONS = ("relu", "relu6", "silu", "hardswish", "sigmoid", "hardsigmoid", "gelu")
 
 
 @dataclass(frozen=True)

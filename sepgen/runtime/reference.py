@@ -104,6 +104,8 @@ def apply_activation(x, act: Optional[str]):
         return x.sigmoid()
     if act == "hardsigmoid":
         return F.hardsigmoid(x)
+    if act == "gelu":
+        return F.gelu(x)
     raise PlanError(f"unknown activation {act!r}")
 
 
