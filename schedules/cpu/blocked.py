@@ -43,6 +43,25 @@ def _epilogue_at(sch, acc, loop, lanes: int) -> None:
             sch.vectorize(inner)
 
 
+def _register_tile(sch, blk, outer, red, tile, oi, lanes: int, unroll_red) -> None:
+    """The GEMM micro-kernel shared by pointwise, direct and dense: ``outer`` loops fused and parallel, the
+    reduction ``red`` inside, a register tile ``tile`` x the vector ``oi`` of accumulators in a local cache
+    written back through the epilogue; the tile and ``unroll_red`` unrolled."""
+    sch.reorder(*outer, *red, *tile, oi)
+    par = sch.fuse(*outer)
+    sch.parallel(par)
+    acc = sch.cache_write(blk, 0, "local")
+    sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
+    sch.vectorize(sch.get_loops(acc)[-1])
+    _epilogue_at(sch, acc, par, lanes)
+    sch.vectorize(oi)
+    for loop in reversed(tile):
+        sch.unroll(loop)
+    for loop in unroll_red:
+        sch.unroll(loop)
+    sch.decompose_reduction(blk, red[0])
+
+
 #: bump when a change to these schedules makes recorded knob choices meaningless
 TEMPLATE_VERSION = 2
 
@@ -117,42 +136,14 @@ def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: i
 def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None = None) -> dict:
     """Schedule the blocked kernel in ``sch``; returns the knobs used (``knobs``, or the defaults)."""
     blk = sch.get_sblock("conv")
-    if kind == "pointwise":
-        n, ob, h, w, oi, rcb, rci = sch.get_loops(blk)
-        n_ob = _extent(sch, ob)
-        knobs = knobs or default_knobs(kind, _extent(sch, rcb) * _extent(sch, rci), n_ob, _extent(sch, h),
-                                       _extent(sch, w))
-        th, tw, obt = int(knobs["th"]), int(knobs["tw"]), int(knobs["obt"])
-        order = knobs.get("order", "co")
-        ho, hi = sch.split(h, [None, th])
-        wo, wi = sch.split(w, [None, tw])
-        obo, obi = sch.split(ob, [None, obt])
-        if order == "px":
-            sch.reorder(n, ho, wo, obo, rcb, rci, hi, wi, obi, oi)
-            par = sch.fuse(n, ho, wo, obo)
-        else:
-            sch.reorder(n, obo, ho, wo, rcb, rci, hi, wi, obi, oi)
-            par = sch.fuse(n, obo, ho, wo)
-        sch.parallel(par)
-        acc = sch.cache_write(blk, 0, "local")
-        sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
-        sch.vectorize(sch.get_loops(acc)[-1])
-        _epilogue_at(sch, acc, par, lanes)
-        sch.vectorize(oi)
-        sch.unroll(obi)
-        sch.unroll(wi)
-        sch.unroll(hi)
-        sch.unroll(rci)
-        sch.decompose_reduction(blk, rcb)
-        return {"th": th, "tw": tw, "obt": obt, "order": order}
-    if kind == "direct":
+    if kind in ("pointwise", "direct"):
         try:
             sch.compute_inline(sch.get_sblock("conv_pad"))
         except Exception:  # noqa: BLE001 - no padding: no pad block
             pass
         loops = sch.get_loops(blk)
         n, ob, h, w, oi = loops[:5]
-        red = loops[5:]           # (rcb,) rh, rw, rci
+        red = loops[5:]           # pointwise: rcb, rci; direct: (rcb,) rh, rw, rci
         n_red = 1
         for r in red:
             n_red *= _extent(sch, r)
@@ -162,22 +153,11 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         ho, hi = sch.split(h, [None, th])
         wo, wi = sch.split(w, [None, tw])
         obo, obi = sch.split(ob, [None, obt])
-        outer = (n, ho, wo, obo) if order == "px" else (n, obo, ho, wo)
-        sch.reorder(*outer, *red, hi, wi, obi, oi)
-        par = sch.fuse(*outer)
-        sch.parallel(par)
-        acc = sch.cache_write(blk, 0, "local")
-        sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
-        sch.vectorize(sch.get_loops(acc)[-1])
-        _epilogue_at(sch, acc, par, lanes)
-        sch.vectorize(oi)
-        sch.unroll(obi)
-        sch.unroll(wi)
-        sch.unroll(hi)
-        sch.unroll(red[-1])
-        if _extent(sch, red[-1]) * _extent(sch, red[-2]) <= 32:
-            sch.unroll(red[-2])
-        sch.decompose_reduction(blk, red[0])
+        unroll = [red[-1]]
+        if len(red) > 2 and _extent(sch, red[-1]) * _extent(sch, red[-2]) <= 32:   # a short row of taps
+            unroll.append(red[-2])
+        _register_tile(sch, blk, (n, ho, wo, obo) if order == "px" else (n, obo, ho, wo), red, (hi, wi, obi), oi,
+                       lanes, unroll)
         return {"th": th, "tw": tw, "obt": obt, "order": order}
     if kind == "dense":
         m, ob, oi, rk = sch.get_loops(blk)
@@ -186,22 +166,7 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         mo, mi = sch.split(m, [None, mt])
         obo, obi = sch.split(ob, [None, obt])
         ko, ki = sch.split(rk, [None, kt])
-        if order == "px":
-            sch.reorder(mo, obo, ko, ki, mi, obi, oi)
-            par = sch.fuse(mo, obo)
-        else:
-            sch.reorder(obo, mo, ko, ki, mi, obi, oi)
-            par = sch.fuse(obo, mo)
-        sch.parallel(par)
-        acc = sch.cache_write(blk, 0, "local")
-        sch.reverse_compute_at(acc, par, preserve_unit_loops=True)
-        sch.vectorize(sch.get_loops(acc)[-1])
-        _epilogue_at(sch, acc, par, lanes)
-        sch.vectorize(oi)
-        sch.unroll(obi)
-        sch.unroll(mi)
-        sch.unroll(ki)
-        sch.decompose_reduction(blk, ko)
+        _register_tile(sch, blk, (mo, obo) if order == "px" else (obo, mo), (ko, ki), (mi, obi), oi, lanes, [ki])
         return {"mt": mt, "obt": obt, "kt": kt, "order": order}
     if kind == "depthwise":
         try:
