@@ -132,7 +132,7 @@ def _reference(op, x, w, b):
     return conv(F.pad(x.double(), flat), wt, bt, spec.stride, 0, spec.dilation, spec.groups)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=int(os.environ.get("SEPGEN_FUZZ_EXAMPLES", "200")), deadline=None, suppress_health_check=list(HealthCheck))
 @given(fuzz_case())
 def test_public_api_never_crashes(case):
     CASES["api"] += 1

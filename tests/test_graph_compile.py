@@ -162,7 +162,10 @@ def test_models_compile_to_one_program_matching_eager(name, size):
     assert int(y.argmax()) == int(ref.argmax())
     lanes = prog.target.vector_bits // 32
     blocked = [l for l in prog.report.layers if l.layout == f"NCHW{lanes}c"]
-    assert blocked and all(l.plan in ("pointwise", "depthwise", "direct") for l in blocked)
+    assert blocked and all(l.plan in ("pointwise", "depthwise", "direct", "expand_dw") for l in blocked)
+    # an expansion computed inside its depthwise layer's kernel names it
+    assert all(l.source == f"in #{l.index + 1}'s expand_dw kernel" and prog.report.layers[l.index + 1].plan
+               == "expand_dw" for l in prog.report.layers if not l.kernels)
     assert all(l.layout in ("NCHW", f"NCHW{lanes}c", f"rows x {lanes}") for l in prog.report.layers)
     # the stem (3 input channels, read NHWC) and the classifier (a dense kernel) are sepgen's blocked kernels
     assert prog.report.layers[0].layout == f"NCHW{lanes}c"
@@ -526,3 +529,87 @@ def test_blocked_kernel_search_is_logged_resumed_and_replayed(tmp_path):
     path.write_text("{broken")
     broken = BlockedSearch(tgt, trials=0, log_dir=tmp_path)
     assert broken.knobs_for(conv, "float32") == (None, "default") and "unreadable" in broken.notes[0]
+
+
+@pytest.mark.parametrize("c,e,h,w,k,s", [
+    (16, 24, 15, 14, 3, 2),    # odd rows, stride 2
+    (8, 16, 12, 12, 3, 1),
+    (16, 16, 9, 7, 5, 1),      # 5x5, odd plane
+    (8, 24, 14, 16, 5, 2),
+    (8, 16, 11, 16, 7, 1),     # 7x7, 11 rows
+])
+def test_every_expand_dw_block_setting_computes_expansion_then_depthwise(c, e, h, w, k, s):
+    """The fused expansion -> depthwise kernel (expand_dw) matches torch's 1x1 conv, activation, depthwise conv
+    for each knob setting its search may pick, with the weights packed as the compiler packs them."""
+    import dataclasses
+    import types
+
+    import tvm
+    from tvm import s_tir
+
+    from schedules.cpu.blocked import candidate_knobs, schedule_blocked
+    from sepgen.codegen.lowering import BlockedConv, lower_blocked
+    from sepgen.codegen.tirpasses import register
+    from sepgen.graph.compile import _packed_params
+    from sepgen.targets.registry import get_target
+
+    b, pad = 8, k // 2
+    tgt = get_target("host")
+    ex = BlockedConv("pointwise", (1, c, h, w), e, block=b, bias=True, activation="relu6")
+    dw = BlockedConv("depthwise", (1, e, h, w), e, kernel=(k, k), stride=(s, s), padding=((pad, pad), (pad, pad)),
+                     block=b, bias=True, activation="hardswish")
+    conv = dataclasses.replace(dw, kind="expand_dw", expand=ex)
+    rng = np.random.default_rng(2)
+    t = lambda *shape: torch.from_numpy(rng.standard_normal(shape).astype(np.float32))  # noqa: E731
+    x, w1, b1, w2, b2 = t(1, c, h, w), t(e, c, 1, 1), t(e), t(e, 1, k, k), t(e)
+    F = torch.nn.functional
+    ref = F.hardswish(F.conv2d(F.relu6(F.conv2d(x, w1, b1)), w2, b2, stride=s, padding=pad, groups=e))
+    ns = types.SimpleNamespace
+    consts = _packed_params(ex, ns(weight=w1.double().numpy(), bias=b1.double().numpy()), "float32") + \
+        _packed_params(conv, ns(weight=w2.double().numpy(), bias=b2.double().numpy()), "float32")
+    xb = np.ascontiguousarray(x.numpy().reshape(1, c // b, b, h, w).transpose(0, 1, 3, 4, 2))
+    _, _, oh, ow = conv.out_shape
+    knobs = candidate_knobs("expand_dw", c, e // b, oh, ow, w)
+    assert len(knobs) >= 2
+    for kn in knobs[:8]:
+        sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
+        assert schedule_blocked(sch, "expand_dw", b, 2, kn) == kn
+        lib = tvm.compile(sch.mod, target=tgt.to_tvm(), tir_pipeline=register())
+        args = [tvm.runtime.tensor(a) for a in (xb, *consts, np.zeros(conv.blocked(conv.out_shape), np.float32))]
+        lib["main"](*args)
+        y = torch.from_numpy(args[-1].numpy().transpose(0, 1, 4, 2, 3).reshape(ref.shape))
+        assert _rel(y, ref) < 1e-5, kn
+
+
+def test_inverted_residual_blocks_compile_to_expand_dw_kernels():
+    """MBConv blocks (stride 1 with a residual, stride 2, 3x3 and 5x5) through compile_model: each short, wide
+    expansion is computed inside its depthwise layer's kernel, and the program matches eager."""
+    def block(cin, cout, k, s):
+        e = cin * 6
+        return nn.Sequential(nn.Conv2d(cin, e, 1, bias=False), nn.BatchNorm2d(e), nn.ReLU6(),
+                             nn.Conv2d(e, e, k, s, k // 2, groups=e, bias=False), nn.BatchNorm2d(e), nn.ReLU6(),
+                             nn.Conv2d(e, cout, 1, bias=False), nn.BatchNorm2d(cout))
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b, self.c = block(16, 16, 3, 1), block(16, 24, 3, 2), block(24, 24, 5, 1)
+
+        def forward(self, x):
+            x = x + self.a(x)
+            x = self.b(x)
+            return x + self.c(x)
+
+    torch.manual_seed(0)
+    m = Net().eval()
+    for mod in m.modules():
+        if isinstance(mod, nn.BatchNorm2d):
+            nn.init.uniform_(mod.running_mean, -0.5, 0.5)
+            nn.init.uniform_(mod.running_var, 0.5, 2.0)
+    x = torch.randn(1, 16, 56, 56)
+    prog = compile_model(m, (x,))
+    plans = [l.plan for l in prog.report.layers]
+    assert plans.count("expand_dw") == 3, prog.report.format()
+    assert sum(l.kernels == () and l.source.endswith("expand_dw kernel") for l in prog.report.layers) == 3
+    with torch.no_grad():
+        assert _rel(prog(x), m(x)) < 1e-5

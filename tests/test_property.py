@@ -175,7 +175,7 @@ def compile_case(case, w, b):
                                dilation=case["dilation"], groups=case["groups"])
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=conv_cases())
 def test_compile_conv_matches_torch(case):
     x, w, b = make_tensors(case)

@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import random
 import re
 import shutil
@@ -235,12 +236,13 @@ def _replay_matches_torch(root, st) -> None:
     assert float((op(x) - ref).abs().max() / ref.abs().max()) < 1e-5
 
 
-KILLS = 20
+#: kills per suite run (SEPGEN_SOAK_KILLS=N for a longer soak; 20 measured: see the README)
+KILLS = int(os.environ.get("SEPGEN_SOAK_KILLS", "10"))
 
 
 @pytest.mark.slow
-def test_sigkill_twenty_times_during_one_tuning_run(tmp_path):
-    """One tuning run killed with SIGKILL 20 times at random points and restarted after each kill.
+def test_sigkill_many_times_during_one_tuning_run(tmp_path):
+    """One tuning run killed with SIGKILL ``KILLS`` times (10; ``SEPGEN_SOAK_KILLS``) at random points and restarted after each kill.
 
     Kills land during start-up (imports, opening and cleaning the log, starting the runner) and during
     the search (evolution, builds, measurements, database writes: some right as a batch's records are

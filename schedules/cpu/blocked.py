@@ -8,6 +8,12 @@
   taps and the input block inside the reduction, padding read inline.
 * dense (a linear layer, ``x [M, C] @ W``): the pointwise micro-kernel with ``mt`` rows for pixels, ``kt``
   reduction steps unrolled; tiles of (rows, channel blocks) parallel in the order of ``order``.
+* expand_dw (an inverted-residual block's expansion and depthwise layer in one kernel): parallel over
+  (channel block, tiles of ``rt`` output rows); per tile, the expansion computed for the input rows the
+  tile needs (its micro-kernel ``tw`` pixels x one channel block, the epilogue at the tile) into a tile
+  buffer, then the depthwise row tiles of ``jt`` columns read it.  Rows shared by two tiles are computed
+  twice (``kh - stride`` per tile): a larger ``rt`` computes less twice, a smaller one keeps the buffer
+  in L1 and gives more parallel tasks.
 * depthwise: a row tile of ``jt`` output columns, each one vector over the channel block; taps unrolled;
   rows of channel blocks parallel; the zero padding read inline (its test is the same for every lane,
   so the loads stay vector loads).
@@ -87,7 +93,19 @@ def _dense_default(in_channels: int, out_blocks: int, rows: int) -> dict:
             "order": "px" if rows >= out_blocks * 8 else "co"}
 
 
-def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int) -> dict:
+#: output rows of an expand_dw tile, in order of preference
+ROW_TILES_BLOCK = (14, 8, 7, 16, 4, 6, 5, 3, 2)
+#: pixels of an expand_dw expansion tile
+EXPAND_TILES = (8, 7, 4, 6, 5, 3, 2)
+
+
+def _block_default(out_blocks: int, oh: int, ow: int, iw: int, cores: int = 2) -> dict:
+    rt = next((t for t in ROW_TILES_BLOCK if oh % t == 0 and out_blocks * (oh // t) >= 4 * cores),
+              next((t for t in ROW_TILES_BLOCK if oh % t == 0), oh))
+    return {"rt": rt, "jt": _first_divisor(ow, COLUMN_TILES), "tw": _first_divisor(iw, EXPAND_TILES)}
+
+
+def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int, iw: int = 0) -> dict:
     """The knobs used without a recorded search.  Pointwise: 4 pixels x 2 channel blocks where the reduction
     is long (C >= 64) and the channel blocks pair up (measured here: 96->576 at 14x14 251 -> 155 us,
     512->512 720 -> 611 us), else about 7-8 pixels x 1 block (a short reduction is bound by its stores:
@@ -102,12 +120,22 @@ def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int
         return {"th": th, "tw": tw, "obt": obt, "order": "co"}
     if kind == "dense":
         return _dense_default(in_channels, out_blocks, oh)
+    if kind == "expand_dw":
+        return _block_default(out_blocks, oh, ow, iw or ow)
     return {"jt": _first_divisor(ow, COLUMN_TILES)}
 
 
-def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int) -> list[dict]:
-    """Every knob setting a search measures (the default first)."""
-    out = [default_knobs(kind, in_channels, out_blocks, oh, ow)]
+def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int, iw: int = 0) -> list[dict]:
+    """Every knob setting a search measures (the default first); ``iw``: the input's width (expand_dw)."""
+    out = [default_knobs(kind, in_channels, out_blocks, oh, ow, iw)]
+    if kind == "expand_dw":
+        jt = out[0]["jt"]
+        for rt in (*ROW_TILES_BLOCK, oh):
+            for tw in EXPAND_TILES[:3]:
+                k = {"rt": rt, "jt": jt, "tw": tw}
+                if oh % rt == 0 and (iw or ow) % tw == 0 and k not in out:
+                    out.append(k)
+        return out
     if kind in ("pointwise", "direct"):
         for tw in (4, 7, 8, 2, 6, 3, 5, 1):
             for th in (1, 2, 3, 4):
@@ -168,6 +196,8 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         ko, ki = sch.split(rk, [None, kt])
         _register_tile(sch, blk, (mo, obo) if order == "px" else (obo, mo), (ko, ki), (mi, obi), oi, lanes, [ki])
         return {"mt": mt, "obt": obt, "kt": kt, "order": order}
+    if kind == "expand_dw":
+        return _schedule_expand_dw(sch, lanes, cores, knobs)
     if kind == "depthwise":
         try:
             sch.compute_inline(sch.get_sblock("conv_pad"))
@@ -191,3 +221,52 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         sch.decompose_reduction(blk, rh)
         return {"jt": jt}
     raise ValueError(f"no blocked schedule for {kind!r}")
+
+
+def _schedule_expand_dw(sch, lanes: int, cores: int, knobs: dict | None) -> dict:
+    blk = sch.get_sblock("conv")
+    try:
+        sch.compute_inline(sch.get_sblock("conv_pad"))
+    except Exception:  # noqa: BLE001 - no padding: no pad block
+        pass
+    n, cb, i, j, ci, rh, rw = sch.get_loops(blk)
+    ex = sch.get_sblock("expand")
+    iw = _extent(sch, sch.get_loops(ex)[3])
+    knobs = knobs or _block_default(_extent(sch, cb), _extent(sch, i), _extent(sch, j), iw, cores)
+    rt, jt, tw = int(knobs["rt"]), int(knobs["jt"]), int(knobs["tw"])
+    io, ii = sch.split(i, [None, rt])
+    jo, ji = sch.split(j, [None, jt])
+    sch.reorder(n, cb, io, ii, jo, rh, rw, ji, ci)
+    par = sch.fuse(n, cb, io)
+    sch.parallel(par)
+    # the expansion's rows for this tile, into a tile buffer (TIR compacts it to the rows the tile reads)
+    sch.compute_at(sch.get_sblock("expand_out"), par, preserve_unit_loops=True)
+    sch.compute_at(ex, par, preserve_unit_loops=True)
+    # the depthwise register tile, as in the depthwise schedule
+    acc = sch.cache_write(blk, 0, "local")
+    sch.reverse_compute_at(acc, jo, preserve_unit_loops=True)
+    sch.vectorize(sch.get_loops(acc)[-1])
+    _epilogue_at(sch, acc, jo, lanes)
+    sch.vectorize(ci)
+    sch.unroll(ji)
+    sch.unroll(rw)
+    sch.unroll(rh)
+    sch.decompose_reduction(blk, rh)
+    # the expansion's micro-kernel: tw pixels x one channel block of accumulators
+    h, w, eci, rcb, rci = sch.get_loops(ex)[-5:]
+    wo, wi = sch.split(w, [None, tw])
+    sch.reorder(h, wo, rcb, rci, wi, eci)
+    eacc = sch.cache_write(ex, 0, "local")
+    sch.reverse_compute_at(eacc, wo, preserve_unit_loops=True)
+    sch.vectorize(sch.get_loops(eacc)[-1])
+    eo = sch.get_sblock("expand_out")
+    try:
+        sch.reverse_compute_inline(eo)
+    except Exception:  # noqa: BLE001 - its own loop nest at the tile
+        sch.reverse_compute_at(eo, wo, preserve_unit_loops=True)
+        sch.vectorize(sch.get_loops(eo)[-1])
+    sch.vectorize(eci)
+    sch.unroll(wi)
+    sch.unroll(rci)
+    sch.decompose_reduction(ex, rcb)
+    return {"rt": rt, "jt": jt, "tw": tw}

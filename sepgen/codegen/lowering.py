@@ -349,9 +349,16 @@ i.e. NHWC) or with groups of one block each (RegNet's group width: ``w`` ``[O/B,
 
 ``dense`` is ``x @ W`` for a row-major ``x [M, C]`` (a linear layer: the pointwise GEMM with rows for
 pixels, channels last): ``in_shape`` is ``(1, C, M, 1)``; ``y`` is ``[M, O/B, B]``, which is ``[M, O]``
-row-major."""
+row-major.
 
-    kind: str                       # "pointwise" | "depthwise" | "direct" | "dense"
+``expand_dw`` is an inverted-residual block's expansion and depthwise layer as one kernel: ``expand`` (a
+``pointwise`` BlockedConv) computed for the rows one tile of depthwise output rows needs, kept in a tile
+buffer (never written whole), filtered by this depthwise convolution (``in_shape`` is the expansion's
+output).  Arguments ``x`` (the expansion's input, blocked), ``we`` ``[E/B, C, B]``, ``be`` (when the
+expansion has a bias), ``w``, ``b``, ``r``, ``y`` as for depthwise; blocks ``expand``, ``expand_out``,
+``conv_pad``, ``conv``, ``conv_out``."""
+
+    kind: str                       # "pointwise" | "depthwise" | "direct" | "dense" | "expand_dw"
     in_shape: tuple                 # NCHW
     out_channels: int
     kernel: tuple = (1, 1)
@@ -364,6 +371,7 @@ row-major."""
     tail: Optional[Tail] = None
     groups: int = 1                 # direct: 1, or channels / block (one block per group)
     in_block: int = 0               # direct: the input's block, 0 for ``block``
+    expand: Optional["BlockedConv"] = None   # expand_dw: the pointwise expansion computed inside the block
 
     @property
     def ib(self) -> int:
@@ -399,6 +407,35 @@ row-major."""
                 f"{', +' + self.tail.describe() if self.tail else ''}]")
 
 
+def _lower_expand(conv: BlockedConv, dtype: str):
+    """The expansion of an ``expand_dw`` block: its input, weight (and bias) placeholders and its output
+    (blocked, activation applied), as :func:`lower_blocked` computes a pointwise layer."""
+    e = conv.expand
+    b = conv.block
+    n_, c_, h_, w_ = e.in_shape
+    if e.kind != "pointwise" or e.block != b or c_ % b or e.out_channels % b or e.tail is not None \
+            or tuple(conv.in_shape) != (n_, e.out_channels, h_, w_) or conv.out_channels != e.out_channels:
+        raise PlanError(f"an expand_dw block needs a pointwise expansion into its depthwise layer: "
+                        f"{e.describe()} then {conv.describe()}")
+    x = te.placeholder((n_, c_ // b, h_, w_, b), dtype=dtype, name="x")
+    we = te.placeholder(e.weight_shape(), dtype=dtype, name="we")
+    be = te.placeholder((e.out_channels // b, b), dtype=dtype, name="be") if e.bias else None
+    rcb = te.reduce_axis((0, c_ // b), name="rcb")
+    rci = te.reduce_axis((0, b), name="rci")
+    acc = te.compute(e.blocked(e.out_shape), lambda n, ob, h, ww, oi: te.sum(
+        x[n, rcb, h, ww, rci].astype("float32") * we[ob, rcb * b + rci, oi].astype("float32"), axis=[rcb, rci]),
+        name="expand")
+
+    def epi(*idx):
+        v = acc[idx]
+        if be is not None:
+            v = v + be[idx[1], idx[-1]].astype("float32")
+        return _activation(v, e.activation, "float32").astype(dtype)
+
+    out = te.compute(e.blocked(e.out_shape), epi, name="expand_out")
+    return [x, we, *([be] if be is not None else [])], out
+
+
 def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     """The PrimFunc of a :class:`BlockedConv` (see its docstring for the arguments and blocks)."""
     b = conv.block
@@ -409,8 +446,11 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     if conv.groups > 1 and not (conv.kind == "direct" and ib == b and c_ == conv.out_channels == conv.groups * b):
         raise PlanError(f"a blocked grouped convolution needs groups of one block ({b} channels): "
                         f"{c_} -> {conv.out_channels} in {conv.groups} groups")
+    head = []
     if conv.kind == "dense":
         x = te.placeholder((h_, c_), dtype=dtype, name="x")
+    elif conv.kind == "expand_dw":
+        head, x = _lower_expand(conv, dtype)
     else:
         x = te.placeholder((n_, c_ // ib, h_, w_, ib), dtype=dtype, name="x")
     w = te.placeholder(conv.weight_shape(), dtype=dtype, name="w")
@@ -426,7 +466,7 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
         rk = te.reduce_axis((0, c_), name="rk")
         acc = te.compute(oshape, lambda m, ob, oi: te.sum(
             x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk]), name="conv")
-    elif conv.kind in ("depthwise", "direct"):
+    elif conv.kind in ("depthwise", "direct", "expand_dw"):
         (pt, pb), (pl, pr) = conv.padding
         kh, kw = conv.kernel
         sh, sw = conv.stride
@@ -450,7 +490,7 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
             acc = te.compute(oshape, lambda n, ob, i, j, oi: te.sum(
                 xp[n, rcb, i * sh + rh * dh, j * sw + rw * dw, rci].astype("float32")
                 * w[ob, rcb, rh, rw, rci, oi].astype("float32"), axis=[rcb, rh, rw, rci]), name="conv")
-    elif conv.kind == "depthwise":
+    elif conv.kind in ("depthwise", "expand_dw"):
         rh = te.reduce_axis((0, kh), name="rh")
         rw = te.reduce_axis((0, kw), name="rw")
         acc = te.compute(oshape, lambda n, cb, i, j, ci: te.sum(
@@ -470,5 +510,5 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
         return _tail(_activation(v, conv.activation, "float32"), bound, idx, "float32").astype(dtype)
 
     out = te.compute(oshape, epi, name="conv_out")
-    args = [x, w, *([bias] if bias is not None else []), *([r] if r is not None else []), out]
+    args = [*(head or [x]), w, *([bias] if bias is not None else []), *([r] if r is not None else []), out]
     return te.create_prim_func(args).with_attr("global_symbol", "main")

@@ -24,6 +24,7 @@ blocked layout ``NCHW[B]c`` (:func:`_blocked_conv`), and tensors stay blocked fr
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 import warnings
@@ -168,6 +169,45 @@ def _blocked_conv(grp: ConvGroup, plan, tgt, tail):
                        stride=tuple(s.stride), padding=tuple(tuple(p) for p in s.padding), dilation=tuple(s.dilation),
                        block=b, bias=grp.bias is not None, activation=grp.activation, tail=tail, groups=groups,
                        in_block=in_block)
+
+
+#: an expansion with at most this many input channels is computed inside its depthwise layer's kernel
+#: (``expand_dw``) ...
+BLOCK_MAX_IN_CHANNELS = 32
+#: ... when its plane is at least this wide.  Measured here (AVX2, 2 threads, us, fused against the two
+#: kernels): 16->96 at 112x112 then 3x3 s2 440 against 716; 24->144 at 56x56 s1 253 against 445, s2 199
+#: against 307; 32->192 at 28x28 113 against 146; but 64->384 at 14x14 277 against 140 (a long
+#: expansion is compute-bound, and the rows two tiles share are computed twice).
+BLOCK_MIN_WIDTH = 28
+
+
+def _block_pairs(groups: list, convs: list, func) -> dict:
+    """``{depthwise group index: expansion group index}`` for the pairs one ``expand_dw`` kernel computes: a
+    blocked pointwise layer (no residual or activation after its epilogue) whose result only that blocked
+    depthwise layer reads, with a short reduction and a wide plane (see ``BLOCK_MAX_IN_CHANNELS``)."""
+    from schedules.cpu.blocked import EXPAND_TILES
+
+    from .fuse import _Graph
+
+    g = _Graph(func)
+    readers = {}
+    for j, grp in enumerate(groups):
+        readers.setdefault(grp.input.name, []).append(j)
+    out = {}
+    for i, (grp, e) in enumerate(zip(groups, convs)):
+        if e is None or e.kind != "pointwise" or e.tail is not None or e.groups != 1:
+            continue
+        n, c, h, w = e.in_shape
+        if c > BLOCK_MAX_IN_CHANNELS or w < BLOCK_MIN_WIDTH or not any(w % t == 0 for t in EXPAND_TILES[:3]):
+            continue
+        js = readers.get(grp.tail_var.name, [])
+        if len(js) != 1 or len(g.users_of(grp.tail_var)) != 1:
+            continue
+        d = convs[js[0]]
+        if d is not None and d.kind == "depthwise" and d.tail is None and d.dilation == (1, 1) \
+                and d.in_shape == (n, e.out_channels, h, w):
+            out[js[0]] = i
+    return out
 
 
 def _packed_params(conv, grp: ConvGroup, dtype: str) -> list:
@@ -349,19 +389,23 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
                         or not bool(v.attrs.keepdims):
                     return False
                 mb = self.builder_.emit(relax.op.mean(self.blocked[x.name], axis=[2, 3], keepdims=True))
+                self.blocked[binding.var.name] = mb       # the squeeze's first FC reads it blocked
                 self.set_var_remap(binding.var, self.emit_like(binding, to_nchw(mb)))
                 return True
-            a, g = v.args
-            if not (isinstance(a, relax.Var) and a.name in self.blocked):
+
+            def shape(t):
+                try:
+                    return [int(d) for d in t.ty.shape]
+                except (TypeError, AttributeError):
+                    return None
+            a, g = v.args                 # the scaled tensor and its (N, C, 1, 1) gate, in either order
+            if shape(a) is not None and shape(a)[2:] == [1, 1]:
                 a, g = g, a
             if not (isinstance(a, relax.Var) and a.name in self.blocked and isinstance(g, relax.Var)):
                 return False
-            try:
-                gs = [int(d) for d in g.ty.shape]
-                xs = [int(d) for d in a.ty.shape]
-            except (TypeError, AttributeError):
-                return False
-            if len(gs) != 4 or gs[2:] != [1, 1] or gs[:2] != xs[:2]:
+            gs, xs = shape(g), shape(a)
+            if gs is None or xs is None or len(gs) != 4 or gs[2:] != [1, 1] or gs[:2] != xs[:2] \
+                    or xs[2:] == [1, 1]:
                 return False
             gb = self.to_blocked(g, b)
             yb = self.builder_.emit(relax.op.multiply(self.blocked[a.name], gb))
@@ -539,20 +583,38 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
         search = BlockedSearch(tgt, trials=trials, log_dir=log_dir, progress=progress)
     kernels = _Kernels(tgt, replay, search)
     jobs = {}
-    for i, grp in enumerate(groups):
+    plans = []
+    for grp in groups:
         plan, predicted = _plan_group(grp, tolerance)
         tail = Tail(grp.residual is not None, grp.post_activation) if (grp.residual is not None
                                                                        or grp.post_activation) else None
+        plans.append((plan, predicted, tail, _blocked_conv(grp, plan, tgt, tail) if layout == "auto" else None))
+    expansions = _block_pairs(groups, [p[3] for p in plans], mod["main"])   # depthwise index -> expansion's
+    in_block = {e: j for j, e in expansions.items()}
+    for i, grp in enumerate(groups):
+        plan, predicted, tail, conv = plans[i]
         calls, names, sources = [], [], []
-        conv = _blocked_conv(grp, plan, tgt, tail) if layout == "auto" else None
+        if i in in_block:      # computed inside the depthwise layer's expand_dw kernel
+            report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
+                                             tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
+                                             float(predicted), (), f"in #{in_block[i]}'s expand_dw kernel"))
+            _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
+                           f"the expansion of #{in_block[i]}'s expand_dw block")
+            continue
         if conv is not None:
+            x, consts = grp.input, []
+            if i in expansions:
+                e = expansions[i]
+                conv = dataclasses.replace(conv, kind="expand_dw", expand=plans[e][3])
+                x, consts = groups[e].input, _packed_params(plans[e][3], groups[e], plan.spec.dtype)
             name, func, bsource = kernels.get_blocked(conv, plan.spec.dtype)
-            consts = _packed_params(conv, grp, plan.spec.dtype)
+            consts = consts + _packed_params(conv, grp, plan.spec.dtype)
             calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
                           grp.residual if tail is not None and tail.residual else None))
-            jobs[grp.tail_var.name] = {"input": grp.input, "calls": calls, "block": conv.block,
+            jobs[grp.tail_var.name] = {"input": x, "calls": calls, "block": conv.block,
                                        "in_block": conv.ib}
-            report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
+            kind = "expand_dw" if i in expansions else "+".join(plan.kinds)
+            report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), kind,
                                              tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
                                              float(predicted), (name,), bsource))
             _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "

@@ -165,8 +165,8 @@ class ModelProgram:
         if not self.runnable:
             raise GraphError(f"this program is compiled for {self.target.name}; it cannot be timed here")
         times = profile_functions(self.ir, self.target, number=number, repeat=repeat)
-        for layer in self.report.layers:
-            layer.kernel_us = sum(times[k][1] for k in layer.kernels if k in times)
+        for layer in self.report.layers:     # a layer computed inside another's kernel has no time of its own
+            layer.kernel_us = sum(times[k][1] for k in layer.kernels if k in times) if layer.kernels else None
         mine = {k for layer in self.report.layers for k in layer.kernels}
         others = sorted(((c * us, n) for n, (c, us) in times.items() if n not in mine), reverse=True)
         self.report.profile = {

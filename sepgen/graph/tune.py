@@ -113,7 +113,7 @@ class BlockedSearch:
         from ..version import tvm_version
 
         fields = json.loads(json.dumps(dataclasses.asdict(conv), default=str))
-        for k, default in (("groups", 1), ("in_block", 0)):   # absent from the logs written before they existed
+        for k, default in (("groups", 1), ("in_block", 0), ("expand", None)):   # absent from the logs written before they existed
             if fields.get(k) == default:
                 fields.pop(k)
         ident = {"conv": fields, "dtype": dtype,
@@ -155,7 +155,7 @@ class BlockedSearch:
         if self.trials > 0:
             n, c, h, w = conv.in_shape
             _, _, oh, ow = conv.out_shape
-            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow)[:self.trials]
+            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w)[:self.trials]
             done = [m["knobs"] for m in log["measured"]]
             todo = [k for k in cands if k not in done]
             if todo and self.progress:
