@@ -63,6 +63,21 @@ tolerance_type = _float_in(0.0, 1.0, name="tolerance")
 nonneg_float = _float_in(0.0, name="number")
 
 
+def duration(text: str) -> float:
+    """An argparse type: a time span in seconds, written ``90``, ``90s``, ``20m``, ``1h`` or ``1h30m``."""
+    import re
+
+    t = text.strip().lower()
+    m = re.fullmatch(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?", t)
+    if not t or m is None or not any(m.groups()):
+        raise argparse.ArgumentTypeError(f"expected a duration like 90s, 20m or 1h30m, got {text!r}")
+    h, mi, sec = (float(g) if g else 0.0 for g in m.groups())
+    v = 3600 * h + 60 * mi + sec
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive duration, got {text!r}")
+    return v
+
+
 def _shape(text: str) -> tuple[int, ...]:
     """An input shape: positive integers like 1,3,224,224."""
     vals = _ints(text)

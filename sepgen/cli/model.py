@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..errors import SpecError
-from .common import _shape, _target, _writable_dir, _writable_file, nonneg_int, positive_int, tolerance_type
+from .common import _shape, _target, _writable_dir, _writable_file, duration, nonneg_int, positive_int, tolerance_type
 from .optimize import load_model_source
 
 
@@ -35,10 +35,14 @@ def cmd_compile_model(args) -> int:
     model, shape = load_model_source(args.model, args.input_shape, args.seed)
     torch.manual_seed(args.seed)
     x = torch.randn(shape)
+    if args.time_budget and args.trials:
+        raise SpecError("give --trials or --time-budget, not both (a time budget allocates the trials itself)")
+    tuning = (f"tuning for {args.time_budget:.0f} s" if args.time_budget
+              else f"{args.trials} trials per distinct kernel")
     print(f"sepgen compile-model {args.model}: input {'x'.join(map(str, shape))}, target {args.target}, "
-          f"tolerance {args.tolerance:g}, {args.trials} trials per distinct kernel", flush=True)
+          f"tolerance {args.tolerance:g}, {tuning}", flush=True)
     prog = compile_model(model, (x,), target=args.target, tolerance=args.tolerance, trials=args.trials,
-                         log_dir=args.log_dir, progress=True, seed=args.seed)
+                         log_dir=args.log_dir, progress=True, seed=args.seed, time_budget=args.time_budget)
     if prog.runnable and not args.no_timing:
         print("timing each kernel on its own ...", flush=True)
         prog.profile()
@@ -116,7 +120,12 @@ def add_parsers(sub) -> None:
                    help="relative weight error a convolution's factorization may have (default 0: exact only)")
     c.add_argument("--trials", type=nonneg_int, default=0,
                    help="MetaSchedule trials per distinct kernel (default 0: template defaults, or --log-dir's records)")
-    c.add_argument("--log-dir", default=None, help="tuning logs to replay and extend")
+    c.add_argument("--time-budget", type=duration, default=None, metavar="DURATION",
+                   help="tune the whole model for this long (90s, 20m, 1h30m) instead of --trials: each distinct "
+                        "kernel's settings measured in order of its share of the model's time, logged as they "
+                        "go (a rerun or a killed run resumes); capture and build come on top")
+    c.add_argument("--log-dir", default=None, help="tuning logs to replay and extend (default with --time-budget: "
+                                                   "the user's log directory, see `sepgen logs`)")
     c.add_argument("--out", required=True, help="directory the program is saved to (written atomically)")
     c.add_argument("--report", default=None, help="write the per-layer report as JSON")
     c.add_argument("--reps", type=positive_int, default=50,

@@ -72,6 +72,7 @@ class CompileReport:
     notes: list = field(default_factory=list)
     check: dict = field(default_factory=dict)        #: against eager on the example inputs
     profile: dict = field(default_factory=dict)      #: ``ModelProgram.profile``: kernels and other operators
+    tuning: dict = field(default_factory=dict)       #: a ``time_budget``'s summary (:func:`_spend_budget`)
 
     def format(self) -> str:
         rows = [f"{'#':>3}  {'var':<10} {'conv':<34} {'plan':<22} {'fused':<34} {'layout':<6} {'error':>7} "
@@ -99,7 +100,7 @@ class CompileReport:
     def to_dict(self) -> dict:
         return {"layers": [l.to_dict() for l in self.layers], "ops": dict(self.ops),
                 "other_funcs": self.other_funcs, "seconds": dict(self.seconds), "notes": list(self.notes),
-                "check": dict(self.check), "profile": dict(self.profile)}
+                "check": dict(self.check), "profile": dict(self.profile), "tuning": dict(self.tuning)}
 
 
 def _conv_text(spec: ConvSpec) -> str:
@@ -272,11 +273,16 @@ def _dense_us(grp: DenseGroup) -> float:
 class _Kernels:
     """The scheduled PrimFuncs of the program, one per distinct (stage, epilogue)."""
 
-    def __init__(self, target, replay=None, search=None):
+    def __init__(self, target, replay=None, search=None, collect: bool = False):
         self.target = target
         self.replay = replay
         self.search = search
+        self.collect = collect   # count the kernels a model calls, schedule none (a time budget's first pass)
         self.funcs = {}      # key -> (name, PrimFunc, source)
+        self.uses = {}       # key -> [BlockedConv or Stage, dtype, calls per model run]
+
+    def _use(self, key, what, dtype: str) -> None:
+        self.uses.setdefault(key, [what, dtype, 0])[2] += 1
 
     def get_blocked(self, conv, dtype: str):
         """The scheduled PrimFunc of a blocked-layout kernel (template defaults)."""
@@ -288,7 +294,10 @@ class _Kernels:
         from ..codegen.lowering import lower_blocked
 
         key = ("blocked", conv, dtype)
+        self._use(key, conv, dtype)
         got = self.funcs.get(key)
+        if got is None and self.collect:
+            got = self.funcs[key] = (f"sepgen_{conv.kind}_{len(self.funcs)}", None, "pending")
         if got is None:
             knobs, source = (self.search.knobs_for(conv, dtype) if self.search is not None else (None, "default"))
             sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv, dtype)}))
@@ -304,7 +313,10 @@ class _Kernels:
         from ..ir.serialize import stage_to_dict
 
         key = (repr(sorted(stage_to_dict(stage).items())), dtype, tail)
+        self._use(key, stage, dtype)
         got = self.funcs.get(key)
+        if got is None and self.collect:
+            got = self.funcs[key] = (f"sepgen_{stage.kind}_{len(self.funcs)}", None, "pending")
         if got is None:
             source = "default"
             func = None
@@ -531,8 +543,64 @@ def _schedule_others(mod, target) -> tuple[object, int]:
     return new, n
 
 
+#: MetaSchedule trials per round a time budget gives a kernel outside the blocked layout
+STAGE_ROUND = 16
+
+
+def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, seed: int) -> dict:
+    """Tune the model's distinct kernels for ``seconds`` of wall time, most of the model's time first.
+
+    A first pass plans every layer without scheduling anything, counting each distinct kernel's calls.
+    The blocked kernels' knob settings are then measured (:meth:`~sepgen.graph.tune.BlockedSearch.spend`:
+    largest share of the model's kernel time per setting measured first, logged as it goes); time left once
+    every setting is on record goes to the kernels outside the blocked layout, MetaSchedule rounds of
+    :data:`STAGE_ROUND` trials, to the largest roofline share per round.  Returns the summary the report
+    keeps (``report.tuning``)."""
+    from ..tuning.logs import LogDir
+    from ..tuning.options import TuneOptions
+    from ..tuning.roofline import roofline_us
+    from ..tuning.tuner import tune_stage
+    from .tune import BlockedSearch
+
+    start = time.monotonic()
+    counting = _Kernels(tgt, collect=True)
+    plan_layers(counting, CompileReport(), False)
+    blocked = [(w, d, n) for key, (w, d, n) in counting.uses.items() if key[0] == "blocked"]
+    stages = [(w, d, n) for key, (w, d, n) in counting.uses.items() if key[0] != "blocked"]
+    _say(progress, f"tuning for {seconds:.0f} s: {len(blocked)} distinct blocked kernels"
+                   f"{f', {len(stages)} others (MetaSchedule)' if stages else ''}; logs in {log_dir}")
+    search = BlockedSearch(tgt, trials=0, log_dir=log_dir, progress=progress)
+    summary = search.spend(blocked, seconds)
+    summary["notes"] = list(dict.fromkeys(search.notes))
+    summary["stage_kernels"] = len(stages)
+    summary["stage_trials"] = 0
+    if stages and summary["exhausted"]:
+        log = LogDir(log_dir)
+        rounds = [0] * len(stages)
+        live = set(range(len(stages)))
+        last = 0.0
+        while live and seconds - (time.monotonic() - start) > last:
+            i = max(live, key=lambda i: stages[i][2] * roofline_us(stages[i][0], stages[i][1]) / (1 + rounds[i]))
+            st, dtype, count = stages[i]
+            t0 = time.monotonic()
+            opts = TuneOptions(trials=STAGE_ROUND * (rounds[i] + 1), seed=seed, progress=progress)
+            got = tune_stage(0, st, dtype, tgt, log, opts, label=f"{st.kind} x{count} (round {rounds[i] + 1})")
+            rounds[i] += 1
+            summary["stage_trials"] += got.trials_run
+            if got.trials_run == 0:      # at its roofline, out of candidates, or the log holds more
+                live.discard(i)
+            last = time.monotonic() - t0
+    summary["spent_s"] = round(time.monotonic() - start, 2)
+    _say(progress, f"tuned for {summary['spent_s']:.0f} s: {summary['measured']} settings measured "
+                   f"({summary['settings_on_record']}/{summary['settings_total']} on record"
+                   f"{', all' if summary['exhausted'] else ''}), {summary['stage_trials']} MetaSchedule trials; "
+                   f"kernel time {summary['kernel_time_us'] / 1000:.2f} ms per run")
+    return summary
+
+
 def compile_model(model, example_inputs: Sequence, target="host", tolerance: float = 0.0, trials: int = 0,
-                  log_dir=None, progress: bool = False, seed: int = 0, layout: str = "auto"):
+                  log_dir=None, progress: bool = False, seed: int = 0, layout: str = "auto",
+                  time_budget: Optional[float] = None):
     """``model`` compiled to one Relax VM program for ``target``; returns a :class:`ModelProgram`.
 
     ``example_inputs`` (torch tensors) fix the input shapes and dtypes.  Every convolution is planned
@@ -540,6 +608,11 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     follows it and scheduled by sepgen's templates (``trials > 0`` tunes them with MetaSchedule,
     ``log_dir`` replays earlier tuning); everything else is Relax's legalization with a parallel,
     vectorized default schedule.
+
+    ``time_budget`` (seconds; instead of ``trials``) tunes the whole model for that long: every distinct
+    kernel's settings measured in order of its share of the model's time (:func:`_spend_budget`),
+    logged to ``log_dir`` (default: the user's log directory) as they are measured, so a killed or
+    repeated run resumes where the last stopped.  Capture and the final build come on top of it.
     """
     import tvm
     from tvm import relax
@@ -554,6 +627,18 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
         raise SpecError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
         raise SpecError(f"trials must be a non-negative int, got {trials!r}")
+    if time_budget is not None:
+        if isinstance(time_budget, bool) or not isinstance(time_budget, (int, float)) \
+                or not np.isfinite(time_budget) or time_budget <= 0:
+            raise SpecError(f"time_budget must be a positive number of seconds, got {time_budget!r}")
+        if trials:
+            raise SpecError("give trials or time_budget, not both (a time budget allocates the trials itself)")
+        if layout != "auto":
+            raise SpecError("time_budget tunes the blocked layout's kernels; it needs layout='auto'")
+        if log_dir is None:
+            from ..tuning.logs import default_log_root
+
+            log_dir = default_log_root()
     import torch
 
     if isinstance(model, torch.export.ExportedProgram):
@@ -572,7 +657,7 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     t0 = time.perf_counter()
     groups = find_groups(mod["main"], captured.convs)
     replay = None
-    if trials > 0 or log_dir is not None:
+    if trials > 0 or log_dir is not None:   # (a time budget has set log_dir)
         from .tune import GraphTuner
 
         replay = GraphTuner(tgt, trials=trials, log_dir=log_dir, seed=seed, progress=progress)
@@ -581,8 +666,6 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
         from .tune import BlockedSearch
 
         search = BlockedSearch(tgt, trials=trials, log_dir=log_dir, progress=progress)
-    kernels = _Kernels(tgt, replay, search)
-    jobs = {}
     plans = []
     for grp in groups:
         plan, predicted = _plan_group(grp, tolerance)
@@ -591,53 +674,65 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
         plans.append((plan, predicted, tail, _blocked_conv(grp, plan, tgt, tail) if layout == "auto" else None))
     expansions = _block_pairs(groups, [p[3] for p in plans], mod["main"])   # depthwise index -> expansion's
     in_block = {e: j for j, e in expansions.items()}
-    for i, grp in enumerate(groups):
-        plan, predicted, tail, conv = plans[i]
-        calls, names, sources = [], [], []
-        if i in in_block:      # computed inside the depthwise layer's expand_dw kernel
+    def plan_layers(kernels, report, say: bool) -> dict:
+        """Each group's kernels from ``kernels`` and its row of ``report``; returns the jobs of :func:`_rewrite`."""
+        jobs = {}
+        for i, grp in enumerate(groups):
+            plan, predicted, tail, conv = plans[i]
+            calls, names, sources = [], [], []
+            if i in in_block:      # computed inside the depthwise layer's expand_dw kernel
+                report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
+                                                 tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
+                                                 float(predicted), (), f"in #{in_block[i]}'s expand_dw kernel"))
+                _say(say, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
+                               f"the expansion of #{in_block[i]}'s expand_dw block")
+                continue
+            if conv is not None:
+                x, consts = grp.input, []
+                if i in expansions:
+                    e = expansions[i]
+                    conv = dataclasses.replace(conv, kind="expand_dw", expand=plans[e][3])
+                    x, consts = groups[e].input, _packed_params(plans[e][3], groups[e], plan.spec.dtype)
+                name, func, bsource = kernels.get_blocked(conv, plan.spec.dtype)
+                consts = consts + _packed_params(conv, grp, plan.spec.dtype)
+                calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
+                              grp.residual if tail is not None and tail.residual else None))
+                jobs[grp.tail_var.name] = {"input": x, "calls": calls, "block": conv.block,
+                                           "in_block": conv.ib}
+                kind = "expand_dw" if i in expansions else "+".join(plan.kinds)
+                report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), kind,
+                                                 tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
+                                                 float(predicted), (name,), bsource))
+                _say(say, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
+                               f"{conv.kind} NCHW{conv.block}c{' +' + '+'.join(grp.fused) if grp.fused else ''}")
+                continue
+            tvm_stages = plan.stages
+            for k, st in enumerate(tvm_stages):
+                last = k == len(tvm_stages) - 1
+                name, func, source = kernels.get(st, plan.spec.dtype, tail if last else None)
+                consts = [np.ascontiguousarray(plan.params[p].astype(plan.spec.dtype)) for p in stage_param_names(st)]
+                calls.append((name, func, consts, tuple(st.out_shape), plan.spec.dtype,
+                              grp.residual if last and tail is not None and tail.residual else None))
+                names.append(name)
+                sources.append(source)
+            jobs[grp.tail_var.name] = {"input": grp.input, "calls": calls}
             report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
-                                             tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
-                                             float(predicted), (), f"in #{in_block[i]}'s expand_dw kernel"))
-            _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
-                           f"the expansion of #{in_block[i]}'s expand_dw block")
-            continue
-        if conv is not None:
-            x, consts = grp.input, []
-            if i in expansions:
-                e = expansions[i]
-                conv = dataclasses.replace(conv, kind="expand_dw", expand=plans[e][3])
-                x, consts = groups[e].input, _packed_params(plans[e][3], groups[e], plan.spec.dtype)
-            name, func, bsource = kernels.get_blocked(conv, plan.spec.dtype)
-            consts = consts + _packed_params(conv, grp, plan.spec.dtype)
-            calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
-                          grp.residual if tail is not None and tail.residual else None))
-            jobs[grp.tail_var.name] = {"input": x, "calls": calls, "block": conv.block,
-                                       "in_block": conv.ib}
-            kind = "expand_dw" if i in expansions else "+".join(plan.kinds)
-            report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), kind,
-                                             tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
-                                             float(predicted), (name,), bsource))
-            _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
-                           f"{conv.kind} NCHW{conv.block}c{' +' + '+'.join(grp.fused) if grp.fused else ''}")
-            continue
-        tvm_stages = plan.stages
-        for k, st in enumerate(tvm_stages):
-            last = k == len(tvm_stages) - 1
-            name, func, source = kernels.get(st, plan.spec.dtype, tail if last else None)
-            consts = [np.ascontiguousarray(plan.params[p].astype(plan.spec.dtype)) for p in stage_param_names(st)]
-            calls.append((name, func, consts, tuple(st.out_shape), plan.spec.dtype,
-                          grp.residual if last and tail is not None and tail.residual else None))
-            names.append(name)
-            sources.append(source)
-        jobs[grp.tail_var.name] = {"input": grp.input, "calls": calls}
-        report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
-                                         tuple(grp.fused), "NCHW", float(plan.error), float(predicted),
-                                         tuple(names), ",".join(sorted(set(sources)))))
-        _say(progress, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
-                       f"{'+'.join(plan.kinds)}{' +' + '+'.join(grp.fused) if grp.fused else ''}")
-    if layout == "auto":
-        _plan_dense(find_dense(mod["main"]), tgt, kernels, jobs, report, progress)
-    report.seconds["plan+schedule"] = time.perf_counter() - t0
+                                             tuple(grp.fused), "NCHW", float(plan.error), float(predicted),
+                                             tuple(names), ",".join(sorted(set(sources)))))
+            _say(say, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
+                           f"{'+'.join(plan.kinds)}{' +' + '+'.join(grp.fused) if grp.fused else ''}")
+        if layout == "auto":
+            _plan_dense(find_dense(mod["main"]), tgt, kernels, jobs, report, say)
+        return jobs
+
+    if time_budget:
+        budget = _spend_budget(tgt, log_dir, float(time_budget), plan_layers, progress, seed)
+    kernels = _Kernels(tgt, replay, search)
+    jobs = plan_layers(kernels, report, progress)
+    if time_budget:
+        report.tuning = budget
+        report.seconds["tuning"] = budget["spent_s"]
+    report.seconds["plan+schedule"] = time.perf_counter() - t0 - report.seconds.get("tuning", 0.0)
 
     t0 = time.perf_counter()
     mod = _rewrite(mod, jobs, tgt.vector_bits // 32 if layout == "auto" else 0)

@@ -140,11 +140,100 @@ class BlockedSearch:
             self.notes.append(f"{path}: unreadable ({type(e).__name__}); ignored")
             return {"ident": ident, "measured": []}
 
-    def knobs_for(self, conv, dtype: str):
-        """``(knobs or None, source)``: the best recorded (searching first when trials > 0), else None."""
+    def _write(self, path, log) -> None:
         import json
         import os
 
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps(log, indent=1, sort_keys=True) + "\n")
+        os.replace(tmp, path)
+
+    def spend(self, tasks, seconds: float, measure=None, clock=None) -> dict:
+        """Measure knob settings of the model's distinct blocked kernels until ``seconds`` have passed.
+
+        ``tasks``: ``(conv, dtype, count)`` for each distinct kernel, ``count`` the calls per model run.
+        The order is that of MetaSchedule's task scheduler in spirit, with this space's costs: every
+        setting costs about the same to measure (one build, one timing), so each next measurement goes to
+        the kernel with the largest share of the model's kernel time per setting already measured,
+        ``count x best_us / (1 + measured)``; kernels never measured come first, largest FLOP share first,
+        their default setting (the template's own choice) before any other.  Each measurement is written
+        to the kernel's log before the next starts: a killed run resumes with what it had measured, and a
+        rerun skips every setting on record.  Stops when the budget cannot fit another measurement (the
+        last one's duration) or every setting of every kernel is on record.  Returns a summary."""
+        import time
+
+        from schedules.cpu.blocked import candidate_knobs
+
+        measure = measure or _time_blocked
+        clock = clock or time.monotonic
+        start = clock()
+        states = []
+        for conv, dtype, count in tasks:
+            ident, name = self._key(conv, dtype)
+            path = self.root / f"{name}.json"
+            log = self._read(path, ident)
+            _, c, h, w = conv.in_shape
+            _, _, oh, ow = conv.out_shape
+            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w)
+            seen = [m["knobs"] for m in log["measured"]] + [f["knobs"] for f in log.get("failed", [])]
+            states.append({"conv": conv, "dtype": dtype, "count": int(count), "path": path, "log": log,
+                           "todo": [k for k in cands if k not in seen], "total": len(cands),
+                           "flops": blocked_flops(conv), "new": 0})
+
+        def best(t):
+            return min((m["us"] for m in t["log"]["measured"]), default=None)
+
+        def estimate_us():
+            got = [t["count"] * best(t) for t in states if best(t) is not None]
+            return sum(got), len(got)
+
+        measured = failed = 0
+        last = 0.0
+        exhausted = False
+        while True:
+            pending = [t for t in states if t["todo"]]
+            if not pending:
+                exhausted = True
+                break
+            fresh = [t for t in pending if best(t) is None]
+            if fresh:
+                t = max(fresh, key=lambda t: t["count"] * t["flops"])
+            else:
+                t = max(pending, key=lambda t: t["count"] * best(t) / (1 + len(t["log"]["measured"])))
+            if clock() - start + last > seconds:
+                break
+            k = t["todo"].pop(0)
+            t0 = clock()
+            try:
+                us = float(measure(t["conv"], t["dtype"], self.target, k))
+            except Exception as e:  # noqa: BLE001 - a setting that does not build or run: on record, never retried
+                t["log"].setdefault("failed", []).append({"knobs": k, "error": f"{type(e).__name__}: {e}"[:300]})
+                failed += 1
+                got = "failed"
+                self.notes.append(f"{t['conv'].describe()}: setting {k} failed: {type(e).__name__}")
+            else:
+                t["log"]["measured"].append({"knobs": k, "us": us})
+                measured += 1
+                t["new"] += 1
+                got = f"{us:.1f} us"
+            self._write(t["path"], t["log"])
+            last = clock() - t0
+            if self.progress:
+                est, n = estimate_us()
+                done = t["total"] - len(t["todo"])
+                print(f"  [{clock() - start:6.0f}/{seconds:.0f} s] {blocked_label(t['conv'])} x{t['count']}: "
+                      f"setting {done}/{t['total']} {k} -> {got} (best {best(t) or 0:.1f}) · kernel time {est / 1000:.2f} ms ({n}/{len(states)} kernels measured)",
+                      file=sys.stderr, flush=True)
+        est, n = estimate_us()
+        return {"budget_s": float(seconds), "spent_s": round(clock() - start, 2), "kernels": len(states),
+                "kernels_measured": n, "measured": measured, "failed": failed,
+                "settings_on_record": sum(t["total"] - len(t["todo"]) for t in states),
+                "settings_total": sum(t["total"] for t in states), "exhausted": exhausted,
+                "kernel_time_us": round(est, 1)}
+
+    def knobs_for(self, conv, dtype: str):
+        """``(knobs or None, source)``: the best recorded (searching first when trials > 0), else None."""
         from schedules.cpu.blocked import candidate_knobs
 
         if self.root is None:
@@ -163,14 +252,38 @@ class BlockedSearch:
             for k in todo:
                 us = _time_blocked(conv, dtype, self.target, k)
                 log["measured"].append({"knobs": k, "us": us})
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.tmp")
-                tmp.write_text(json.dumps(log, indent=1, sort_keys=True) + "\n")
-                os.replace(tmp, path)
+                self._write(path, log)
         if not log["measured"]:
             return None, "default"
         best = min(log["measured"], key=lambda m: m["us"])
         return best["knobs"], f"tuned:{path}"
+
+
+def blocked_flops(conv) -> int:
+    """Multiply-adds x 2 of one call of a blocked kernel (an expand_dw block: its expansion's and its own)."""
+    n, c, h, w = conv.in_shape
+    _, o, oh, ow = conv.out_shape
+    kh, kw = conv.kernel
+    if conv.kind == "dense":
+        return 2 * h * c * o
+    if conv.kind == "pointwise":
+        return 2 * n * o * oh * ow * c
+    if conv.kind == "direct":
+        per_out = conv.block if conv.groups > 1 else c
+        return 2 * n * o * oh * ow * per_out * kh * kw
+    own = 2 * n * o * oh * ow * kh * kw            # depthwise
+    return own + (blocked_flops(conv.expand) if conv.kind == "expand_dw" and conv.expand is not None else 0)
+
+
+def blocked_label(conv) -> str:
+    """``expand_dw 16->96 k3s2 @112x112``: a short name of a blocked kernel for progress lines."""
+    n, c, h, w = conv.in_shape
+    k = f" k{conv.kernel[0]}s{conv.stride[0]}" if conv.kind != "pointwise" and conv.kind != "dense" else ""
+    if conv.kind == "expand_dw" and conv.expand is not None:
+        c = conv.expand.in_shape[1]
+    if conv.kind == "dense":
+        return f"dense {c}->{conv.out_channels} x{h}"
+    return f"{conv.kind} {c}->{conv.out_channels}{k} @{h}x{w}"
 
 
 def _time_blocked(conv, dtype: str, target, knobs: dict) -> float:
