@@ -69,7 +69,9 @@ def test_the_largest_share_is_measured_first_and_the_budget_stops_the_search(tmp
     # every kernel's default first, in order of its FLOP share; then by measured share per setting
     order = sorted(range(3), key=lambda i: -flops[i])
     assert [c for c, _ in calls[:3]] == [tasks[i][0] for i in order]
-    assert all(k == calls[j][1] for j, k in enumerate([calls[j][1] for j in range(3)]))
+    for conv, k in calls[:3]:                  # ... each its template default
+        _, c, h, w = conv.in_shape
+        assert k == default_knobs(conv.kind, c, conv.out_channels // B, *conv.out_shape[2:], w)
     assert calls[3][0] is tasks[1][0]          # 205 us x 1 / 2 beats depthwise 14.7 us x 4 / 2
     assert got["measured"] == len(calls) == 5 and not got["exhausted"]
     assert got["settings_on_record"] == 5 < got["settings_total"]
@@ -189,3 +191,31 @@ def test_cli_compile_model_time_budget(tmp_path):
     r = subprocess.run(cmd + ["--time-budget", "soon", "--out", str(tmp_path / "q")],
                        capture_output=True, text=True, timeout=600, env=env)
     assert r.returncode == 2 and "expected a duration" in r.stderr
+
+
+def test_time_left_goes_to_the_other_kernels_by_share_while_they_gain(tmp_path, monkeypatch):
+    """Convolutions outside the blocked layout (here: 6 and 5 output channels, not a multiple of the vector)
+    get MetaSchedule rounds once the blocked settings are all on record: the large one round after round
+    while a round gains 1%, the one under 1% of the model's time never."""
+    from sepgen.graph import compile as gc
+    from sepgen.tuning import tuner
+    from sepgen.tuning.options import StageResult
+
+    calls = []
+    gains = iter([100.0, 80.0, 79.9])           # the big kernel's best after each round: gains, gains, stalls
+
+    def fake_tune_stage(index, stage, dtype, target, log, opts, label=""):
+        calls.append((stage.in_shape, opts.trials))
+        return StageResult(index, None, next(gains), gc.STAGE_ROUND, 1.0, 0, "")
+
+    monkeypatch.setattr(tuner, "tune_stage", fake_tune_stage)
+    m = torch.nn.Sequential(torch.nn.Conv2d(64, 6, 3, padding=1), torch.nn.Conv2d(6, 5, 1)).eval()
+    x = torch.randn(1, 64, 32, 32)
+    prog = compile_model(m, (x,), time_budget=60, log_dir=tmp_path)
+    t = prog.report.tuning
+    assert t["stage_kernels"] == 2 and t["kernels"] == 0 and t["exhausted"]
+    assert [c[1] for c in calls] == [16, 32, 48], calls          # the big one, three rounds, then no gain
+    assert all(c[0] == (1, 64, 32, 32) for c in calls)          # the 6->5 1x1 (<1% of the time) never
+    assert t["stage_trials"] == 3 * gc.STAGE_ROUND and t["spent_s"] < 60
+    with torch.no_grad():
+        assert float((prog(x) - m(x)).abs().max() / m(x).abs().max()) < 1e-4

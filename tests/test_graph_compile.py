@@ -420,6 +420,7 @@ def test_a_model_cross_compiled_for_aarch64_matches_under_qemu(tmp_path):
 @pytest.mark.parametrize("kind,c,o,h,w,k,s,g", [
     ("pointwise", 64, 48, 14, 14, 1, 1, 1), ("pointwise", 16, 32, 6, 10, 1, 1, 1),
     ("depthwise", 24, 24, 15, 15, 3, 2, 24), ("depthwise", 16, 16, 7, 8, 5, 1, 16),
+    ("depthwise", 32, 32, 28, 28, 5, 2, 32), ("depthwise", 16, 16, 14, 14, 7, 1, 16),   # row tiles padded
     ("direct", 3, 16, 9, 11, 3, 2, 1),     # a stem: 3 input channels, read NHWC
     ("direct", 16, 16, 8, 9, 3, 1, 2),     # groups of one block (RegNet)
     ("direct", 16, 24, 8, 10, 2, 2, 1),    # ConvNeXt's downsampling, padded

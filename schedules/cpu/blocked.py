@@ -14,9 +14,11 @@
   buffer, then the depthwise row tiles of ``jt`` columns read it.  Rows shared by two tiles are computed
   twice (``kh - stride`` per tile): a larger ``rt`` computes less twice, a smaller one keeps the buffer
   in L1 and gives more parallel tasks.
-* depthwise: a row tile of ``jt`` output columns, each one vector over the channel block; taps unrolled;
-  rows of channel blocks parallel; the zero padding read inline (its test is the same for every lane,
-  so the loads stay vector loads).
+* depthwise: a row tile of ``jt`` output columns, each one vector over the channel block; taps unrolled.
+  With ``rt`` > 0, tiles of ``rt`` output rows of a channel block are the parallel tasks and each first
+  copies the padded input rows it reads into a buffer, so the taps load without a bounds test (planes up
+  to 28x28 by default: 1.4-2.8x faster there); with ``rt`` 0, rows of channel blocks are parallel and the
+  zero padding is read inline (its test is the same for every lane, so the loads stay vector loads).
 """
 from __future__ import annotations
 
@@ -67,6 +69,12 @@ def _register_tile(sch, blk, outer, red, tile, oi, lanes: int, unroll_red) -> No
         sch.unroll(loop)
     sch.decompose_reduction(blk, red[0])
 
+
+#: depthwise: output planes up to this many pixels pad each tile of rows into a buffer first (``rt`` rows per
+#: task, default the whole plane of one channel block), larger ones read the input with the padding
+#: inlined as a bounds check (``rt`` 0).  Measured here, 3x3: 960@7x7 32 -> 11.5 us, 576@14x14 29 -> 19,
+#: 384@14x14 32 -> 12.7, 192@28x28 29 -> 27; 32@112x112 and 144@56x56 s2 no better or worse
+DW_PAD_PLANE = 28 * 28
 
 #: bump when a change to these schedules makes recorded knob choices meaningless
 TEMPLATE_VERSION = 2
@@ -122,7 +130,7 @@ def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int
         return _dense_default(in_channels, out_blocks, oh)
     if kind == "expand_dw":
         return _block_default(out_blocks, oh, ow, iw or ow)
-    return {"jt": _first_divisor(ow, COLUMN_TILES)}
+    return {"jt": _first_divisor(ow, COLUMN_TILES), "rt": oh if oh * ow <= DW_PAD_PLANE else 0}
 
 
 def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int, iw: int = 0) -> list[dict]:
@@ -154,10 +162,12 @@ def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: i
                             and (mt * obt >= 4 or oh < 4) and k not in out:
                         out.append(k)
     else:
+        rts = [0, oh] + [t for t in ROW_TILES_BLOCK if oh % t == 0 and t < oh and out_blocks * (oh // t) >= 8][:2]
         for jt in (4, 7, 8, 6, 5, 3, 2):
-            k = {"jt": jt}
-            if ow % jt == 0 and k not in out:
-                out.append(k)
+            for rt in dict.fromkeys(rts):
+                k = {"jt": jt, "rt": rt}
+                if ow % jt == 0 and k not in out:
+                    out.append(k)
     return out
 
 
@@ -200,16 +210,27 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         return _schedule_expand_dw(sch, lanes, cores, knobs)
     if kind == "depthwise":
         try:
-            sch.compute_inline(sch.get_sblock("conv_pad"))
+            pad = sch.get_sblock("conv_pad")
         except Exception:  # noqa: BLE001 - no padding: no pad block
-            pass
+            pad = None
         n, cb, i, j, ci, rh, rw = sch.get_loops(blk)
-        knobs = knobs or default_knobs(kind, 0, 0, 0, _extent(sch, j))
+        knobs = knobs or default_knobs(kind, 0, _extent(sch, cb), _extent(sch, i), _extent(sch, j))
         jt = int(knobs["jt"])
+        rt = int(knobs.get("rt", 0))     # logs from before the knob: the padding inlined
         jo, ji = sch.split(j, [None, jt])
-        sch.reorder(n, cb, i, jo, rh, rw, ji, ci)
-        par = sch.fuse(n, cb, i)
-        sch.parallel(par)
+        if rt and pad is not None:
+            io, ii = sch.split(i, [None, rt])
+            sch.reorder(n, cb, io, ii, jo, rh, rw, ji, ci)
+            par = sch.fuse(n, cb, io)
+            sch.parallel(par)
+            sch.compute_at(pad, par)
+            sch.vectorize(sch.get_loops(pad)[-1])
+        else:
+            sch.reorder(n, cb, i, jo, rh, rw, ji, ci)
+            par = sch.fuse(n, cb, i)
+            sch.parallel(par)
+            if pad is not None:
+                sch.compute_inline(pad)
         acc = sch.cache_write(blk, 0, "local")
         sch.reverse_compute_at(acc, jo, preserve_unit_loops=True)
         sch.vectorize(sch.get_loops(acc)[-1])
@@ -219,7 +240,7 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         sch.unroll(rw)
         sch.unroll(rh)
         sch.decompose_reduction(blk, rh)
-        return {"jt": jt}
+        return {"jt": jt, "rt": rt}
     raise ValueError(f"no blocked schedule for {kind!r}")
 
 

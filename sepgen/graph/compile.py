@@ -545,6 +545,8 @@ def _schedule_others(mod, target) -> tuple[object, int]:
 
 #: MetaSchedule trials per round a time budget gives a kernel outside the blocked layout
 STAGE_ROUND = 16
+#: ... to a kernel with at least this share of the model's kernel time
+STAGE_MIN_SHARE = 0.01
 
 
 def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, seed: int) -> dict:
@@ -554,10 +556,13 @@ def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, see
     The blocked kernels' knob settings are then measured (:meth:`~sepgen.graph.tune.BlockedSearch.spend`:
     largest share of the model's kernel time per setting measured first, logged as it goes); time left once
     every setting is on record goes to the kernels outside the blocked layout, MetaSchedule rounds of
-    :data:`STAGE_ROUND` trials, to the largest roofline share per round.  Returns the summary the report
+    :data:`STAGE_ROUND` trials, each to the largest share of the model's time per round (its best
+    recorded time, else its roofline), while a kernel has at least :data:`STAGE_MIN_SHARE` of it and its
+    last round gained.  Returns the summary the report
     keeps (``report.tuning``)."""
     from ..tuning.logs import LogDir
     from ..tuning.options import TuneOptions
+    from ..tuning.records import stage_workload
     from ..tuning.roofline import roofline_us
     from ..tuning.tuner import tune_stage
     from .tune import BlockedSearch
@@ -576,19 +581,27 @@ def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, see
     summary["stage_trials"] = 0
     if stages and summary["exhausted"]:
         log = LogDir(log_dir)
+        known = [log.best_us(stage_workload(st, dtype, tgt.family), tgt) for st, dtype, _ in stages]
+        best = [b if b is not None else roofline_us(st, dtype) for b, (st, dtype, _) in zip(known, stages)]
+        model_us = summary["kernel_time_us"] + sum(n * b for (_, _, n), b in zip(stages, best))
+        # a kernel of under 1% of the model's kernel time is not worth a round; nor one the last round
+        # did not improve by 1%
+        live = {i for i, (_, _, n) in enumerate(stages) if n * best[i] >= STAGE_MIN_SHARE * model_us}
         rounds = [0] * len(stages)
-        live = set(range(len(stages)))
         last = 0.0
         while live and seconds - (time.monotonic() - start) > last:
-            i = max(live, key=lambda i: stages[i][2] * roofline_us(stages[i][0], stages[i][1]) / (1 + rounds[i]))
+            i = max(live, key=lambda i: stages[i][2] * best[i] / (1 + rounds[i]))
             st, dtype, count = stages[i]
             t0 = time.monotonic()
             opts = TuneOptions(trials=STAGE_ROUND * (rounds[i] + 1), seed=seed, progress=progress)
             got = tune_stage(0, st, dtype, tgt, log, opts, label=f"{st.kind} x{count} (round {rounds[i] + 1})")
             rounds[i] += 1
             summary["stage_trials"] += got.trials_run
-            if got.trials_run == 0:      # at its roofline, out of candidates, or the log holds more
-                live.discard(i)
+            stalled = known[i] is not None and got.best_us is not None and got.best_us > 0.99 * known[i]
+            if got.trials_run == 0 or got.best_us is None or stalled:
+                live.discard(i)          # no trial run (the log holds more, or out of candidates), no gain
+            if got.best_us is not None:
+                known[i] = best[i] = got.best_us if known[i] is None else min(known[i], got.best_us)
             last = time.monotonic() - t0
     summary["spent_s"] = round(time.monotonic() - start, 2)
     _say(progress, f"tuned for {summary['spent_s']:.0f} s: {summary['measured']} settings measured "

@@ -223,7 +223,8 @@ class BlockedSearch:
                 est, n = estimate_us()
                 done = t["total"] - len(t["todo"])
                 print(f"  [{clock() - start:6.0f}/{seconds:.0f} s] {blocked_label(t['conv'])} x{t['count']}: "
-                      f"setting {done}/{t['total']} {k} -> {got} (best {best(t) or 0:.1f}) · kernel time {est / 1000:.2f} ms ({n}/{len(states)} kernels measured)",
+                      f"setting {done}/{t['total']} {k} -> {got} (best {best(t) or 0:.1f}) · kernel time "
+                      f"{est / 1000:.2f} ms ({n}/{len(states)} kernels measured)",
                       file=sys.stderr, flush=True)
         est, n = estimate_us()
         return {"budget_s": float(seconds), "spent_s": round(clock() - start, 2), "kernels": len(states),
