@@ -175,7 +175,8 @@ class BlockedSearch:
             log = self._read(path, ident)
             _, c, h, w = conv.in_shape
             _, _, oh, ow = conv.out_shape
-            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w)
+            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
+                                    padded=any(sum(p) for p in conv.padding))
             seen = [m["knobs"] for m in log["measured"]] + [f["knobs"] for f in log.get("failed", [])]
             states.append({"conv": conv, "dtype": dtype, "count": int(count), "path": path, "log": log,
                            "todo": [k for k in cands if k not in seen], "total": len(cands),
@@ -245,7 +246,8 @@ class BlockedSearch:
         if self.trials > 0:
             n, c, h, w = conv.in_shape
             _, _, oh, ow = conv.out_shape
-            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w)[:self.trials]
+            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
+                                    padded=any(sum(p) for p in conv.padding))[:self.trials]
             done = [m["knobs"] for m in log["measured"]]
             todo = [k for k in cands if k not in done]
             if todo and self.progress:
