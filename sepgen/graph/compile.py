@@ -174,11 +174,13 @@ def _blocked_conv(grp: ConvGroup, plan, tgt, tail):
 
 #: an expansion with at most this many input channels is computed inside its depthwise layer's kernel
 #: (``expand_dw``) ...
-BLOCK_MAX_IN_CHANNELS = 32
+BLOCK_MAX_IN_CHANNELS = 48
 #: ... when its plane is at least this wide.  Measured here (AVX2, 2 threads, us, fused against the two
-#: kernels): 16->96 at 112x112 then 3x3 s2 440 against 716; 24->144 at 56x56 s1 253 against 445, s2 199
-#: against 307; 32->192 at 28x28 113 against 146; but 64->384 at 14x14 277 against 140 (a long
-#: expansion is compute-bound, and the rows two tiles share are computed twice).
+#: kernels, each at its best setting): 16->96 at 112x112 then 3x3 s2 440 against 716; 24->144 at 56x56
+#: s1 253 against 445, s2 199 against 307; 32->192 at 28x28 87 against 105; 40->240 at 28x28 5x5 161
+#: against 176, 3x3 s2 112 against 128; 48->288 at 28x28 176 against 192 (and the expanded tensor, 0.7-1
+#: MB, not written); but 64->384 at 14x14 277 against 140 (a long expansion is compute-bound in the
+#: block's one-channel-block micro-kernel, and the rows two tiles share are computed twice).
 BLOCK_MIN_WIDTH = 28
 
 
