@@ -14,13 +14,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from _reliability import record as record_reliability
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sepgen
 from sepgen.cli import main as cli_main
-
-from _reliability import record as record_reliability
 
 CASES = {"api": 0, "cli": 0, "compiled": 0}
 # The CI budget; scripts/reliability_figure.py raises the API one (SEPGEN_FUZZ_EXAMPLES=400) for the full soak.
