@@ -181,6 +181,56 @@ def test_cli_tune_and_compile_through_rpc(cluster, tmp_path, capsys):
     assert float((op(x) - ref).abs().max() / ref.abs().max()) < 1e-5
 
 
+def test_a_model_tuned_on_a_time_budget_measures_on_both_servers(cluster, tmp_path, monkeypatch):
+    """compile_model(time_budget=...) inside measure_on(rpc): the blocked kernels' settings are built here and
+    timed on the two servers, two at a time; the logs say where; the program runs and matches eager."""
+    from torch import nn
+
+    from sepgen.graph import tune
+    from sepgen.graph.compile import compile_model
+    from sepgen.tuning.remote import measure_on
+
+    batches = []
+    real = tune._RPCMeasure.__call__
+
+    def spy(self, items):
+        batches.append(len(items))
+        return real(self, items)
+
+    monkeypatch.setattr(tune._RPCMeasure, "__call__", spy)
+    m = nn.Sequential(nn.Conv2d(16, 32, 1), nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1, groups=32), nn.ReLU(),
+                      nn.Conv2d(32, 16, 1)).eval()
+    x = torch.randn(1, 16, 16, 16)
+    with measure_on(cluster.rpc()):
+        prog = compile_model(m, (x,), time_budget=20, log_dir=tmp_path)
+    t = prog.report.tuning
+    assert t["measured"] >= 4 and max(batches) == 2, (t, batches)
+    entries = [e for p in tmp_path.rglob("*.json") for e in json.loads(p.read_text())["measured"]]
+    assert len(entries) == t["measured"] and all(e["on"] == f"rpc:{KEY}" for e in entries)
+    with torch.no_grad():
+        assert float((prog(x) - m(x)).abs().max() / m(x).abs().max()) < 1e-4
+
+
+def test_a_time_budget_stops_clearly_when_the_servers_stop_answering(tmp_path):
+    """No server answers (a tracker whose servers are gone): the run stops with the reason, logs intact."""
+    from torch import nn
+
+    from sepgen.graph import tune
+    from sepgen.graph.compile import compile_model
+    from sepgen.tuning.remote import measure_on
+
+    class Gone(tune._RPCMeasure):
+        def _remote(self, item):
+            return item if isinstance(item, BaseException) else tune._Lost("RPCError: connection refused")
+
+    m = nn.Sequential(nn.Conv2d(16, 32, 1), nn.ReLU()).eval()
+    rpc = RPCOptions("127.0.0.1", 9, KEY, max_workers=2)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tune, "_RPCMeasure", Gone)
+        with measure_on(rpc), pytest.raises(BuildError, match="stopped answering.*rerun resumes"):
+            compile_model(m, (torch.randn(1, 16, 16, 16),), time_budget=30, log_dir=tmp_path)
+
+
 def test_killing_servers_mid_run(cluster, tmp_path):
     """One server killed after the first batch: the run completes on the other.  Then the other: a clear stop."""
     st = _stage()

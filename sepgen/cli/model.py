@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import SpecError
+from ..errors import SpecError, TargetError
 from .common import _shape, _target, _writable_dir, _writable_file, duration, nonneg_int, positive_int, tolerance_type
 from .optimize import load_model_source
 
@@ -41,8 +41,16 @@ def cmd_compile_model(args) -> int:
               else f"{args.trials} trials per distinct kernel")
     print(f"sepgen compile-model {args.model}: input {'x'.join(map(str, shape))}, target {args.target}, "
           f"tolerance {args.tolerance:g}, {tuning}", flush=True)
-    prog = compile_model(model, (x,), target=args.target, tolerance=args.tolerance, trials=args.trials,
-                         log_dir=args.log_dir, progress=True, seed=args.seed, time_budget=args.time_budget)
+    from ..tuning.remote import RPCOptions, measure_on
+
+    rpc = None
+    if args.rpc_tracker or args.rpc_key:
+        if not args.rpc_tracker:
+            raise TargetError("--rpc-key needs --rpc-tracker HOST:PORT")
+        rpc = RPCOptions.parse(args.rpc_tracker, args.rpc_key, session_timeout_sec=args.rpc_timeout)
+    with measure_on(rpc):
+        prog = compile_model(model, (x,), target=args.target, tolerance=args.tolerance, trials=args.trials,
+                             log_dir=args.log_dir, progress=True, seed=args.seed, time_budget=args.time_budget)
     if prog.runnable and not args.no_timing:
         print("timing each kernel on its own ...", flush=True)
         prog.profile()
@@ -124,6 +132,13 @@ def add_parsers(sub) -> None:
                    help="tune the whole model for this long (90s, 20m, 1h30m) instead of --trials: each distinct "
                         "kernel's settings measured in order of its share of the model's time, logged as they "
                         "go (a rerun or a killed run resumes); capture and build come on top")
+    c.add_argument("--rpc-tracker", default=None, metavar="HOST:PORT",
+                   help="measure tuning candidates on the RPC servers registered at this tracker (several "
+                        "servers under one key share the work; python -m tvm.exec.rpc_server --tracker "
+                        "HOST:PORT --key KEY on each)")
+    c.add_argument("--rpc-key", default=None, metavar="KEY", help="the device key of the RPC servers")
+    c.add_argument("--rpc-timeout", type=positive_int, default=60, metavar="SEC",
+                   help="seconds one measurement session may take (default 60)")
     c.add_argument("--log-dir", default=None, help="tuning logs to replay and extend (default with --time-budget: "
                                                    "the user's log directory, see `sepgen logs`)")
     c.add_argument("--out", required=True, help="directory the program is saved to (written atomically)")

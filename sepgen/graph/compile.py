@@ -576,8 +576,13 @@ def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, see
     stages = [(w, d, n) for key, (w, d, n) in counting.uses.items() if key[0] != "blocked"]
     _say(progress, f"tuning for {seconds:.0f} s: {len(blocked)} distinct blocked kernels"
                    f"{f', {len(stages)} others (MetaSchedule)' if stages else ''}; logs in {log_dir}")
+    from ..tuning.remote import current as current_rpc
+
+    rpc = current_rpc()
+    if rpc is not None and progress:
+        _say(progress, f"measuring on {rpc.describe()}")
     search = BlockedSearch(tgt, trials=0, log_dir=log_dir, progress=progress)
-    summary = search.spend(blocked, seconds)
+    summary = search.spend(blocked, seconds, rpc=rpc)
     summary["notes"] = list(dict.fromkeys(search.notes))
     summary["stage_kernels"] = len(stages)
     summary["stage_trials"] = 0
@@ -595,7 +600,7 @@ def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, see
             i = max(live, key=lambda i: stages[i][2] * best[i] / (1 + rounds[i]))
             st, dtype, count = stages[i]
             t0 = time.monotonic()
-            opts = TuneOptions(trials=STAGE_ROUND * (rounds[i] + 1), seed=seed, progress=progress)
+            opts = TuneOptions(trials=STAGE_ROUND * (rounds[i] + 1), seed=seed, progress=progress, rpc=rpc)
             got = tune_stage(0, st, dtype, tgt, log, opts, label=f"{st.kind} x{count} (round {rounds[i] + 1})")
             rounds[i] += 1
             summary["stage_trials"] += got.trials_run
@@ -627,7 +632,9 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     ``time_budget`` (seconds; instead of ``trials``) tunes the whole model for that long: every distinct
     kernel's settings measured in order of its share of the model's time (:func:`_spend_budget`),
     logged to ``log_dir`` (default: the user's log directory) as they are measured, so a killed or
-    repeated run resumes where the last stopped.  Capture and the final build come on top of it.
+    repeated run resumes where the last stopped.  Capture and the final build come on top of it.  Within
+    ``sepgen.tuning.remote.measure_on(rpc)``, the settings are measured on the RPC servers under
+    ``rpc.key``, several at once with several servers.
     """
     import tvm
     from tvm import relax

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 
+from ..errors import BuildError
 from ..tuning.logs import LogDir, default_log_root
 
 
@@ -149,7 +150,7 @@ class BlockedSearch:
         tmp.write_text(json.dumps(log, indent=1, sort_keys=True) + "\n")
         os.replace(tmp, path)
 
-    def spend(self, tasks, seconds: float, measure=None, clock=None) -> dict:
+    def spend(self, tasks, seconds: float, measure=None, clock=None, rpc=None) -> dict:
         """Measure knob settings of the model's distinct blocked kernels until ``seconds`` have passed.
 
         ``tasks``: ``(conv, dtype, count)`` for each distinct kernel, ``count`` the calls per model run.
@@ -160,13 +161,34 @@ class BlockedSearch:
         their default setting (the template's own choice) before any other.  Each measurement is written
         to the kernel's log before the next starts: a killed run resumes with what it had measured, and a
         rerun skips every setting on record.  Stops when the budget cannot fit another measurement (the
-        last one's duration) or every setting of every kernel is on record.  Returns a summary."""
+        last one's duration) or every setting of every kernel is on record.  Returns a summary.
+
+        With ``rpc`` (:class:`~sepgen.tuning.remote.RPCOptions`), settings are built here and measured on the
+        RPC servers under its key, one setting per server at a time (a batch of the next settings in the
+        order above); a setting whose server did not answer is measured again later, and the run stops
+        with a clear error, its logs intact, when the servers stop answering."""
         import time
 
         from schedules.cpu.blocked import candidate_knobs
 
-        measure = measure or _time_blocked
         clock = clock or time.monotonic
+        if rpc is not None:
+            from ..tuning.remote import require_servers
+
+            workers = int(rpc.max_workers or require_servers(rpc))
+            run = _RPCMeasure(rpc, workers)
+        else:
+            workers = 1
+            one = measure or _time_blocked
+
+            def run(items):
+                out = []
+                for it in items:
+                    try:
+                        out.append(one(*it))
+                    except Exception as e:  # noqa: BLE001 - recorded as the setting's failure
+                        out.append(e)
+                return out
         start = clock()
         states = []
         for conv, dtype, count in tasks:
@@ -192,41 +214,67 @@ class BlockedSearch:
         measured = failed = 0
         last = 0.0
         exhausted = False
+        lost = 0                # settings in a row whose measurement the RPC servers did not return
         while True:
             pending = [t for t in states if t["todo"]]
             if not pending:
                 exhausted = True
                 break
-            fresh = [t for t in pending if best(t) is None]
-            if fresh:
-                t = max(fresh, key=lambda t: t["count"] * t["flops"])
-            else:
-                t = max(pending, key=lambda t: t["count"] * best(t) / (1 + len(t["log"]["measured"])))
             if clock() - start + last > seconds:
                 break
-            k = t["todo"].pop(0)
+            batch, taken = [], {}
+            for _ in range(workers):       # one setting per server; the batch counts as measured while in flight
+                live = [t for t in pending if len(t["todo"]) > taken.get(id(t), 0)]
+                if not live:
+                    break
+                fresh = [t for t in live if best(t) is None and not taken.get(id(t))]
+                if fresh:
+                    t = max(fresh, key=lambda t: t["count"] * t["flops"])
+                else:
+                    live = [t for t in live if best(t) is not None] or live
+                    t = max(live, key=lambda t: t["count"] * (best(t) or 1.0)
+                            / (1 + len(t["log"]["measured"]) + taken.get(id(t), 0)))
+                batch.append((t, t["todo"][taken.get(id(t), 0)]))
+                taken[id(t)] = taken.get(id(t), 0) + 1
             t0 = clock()
-            try:
-                us = float(measure(t["conv"], t["dtype"], self.target, k))
-            except Exception as e:  # noqa: BLE001 - a setting that does not build or run: on record, never retried
-                t["log"].setdefault("failed", []).append({"knobs": k, "error": f"{type(e).__name__}: {e}"[:300]})
-                failed += 1
-                got = "failed"
-                self.notes.append(f"{t['conv'].describe()}: setting {k} failed: {type(e).__name__}")
-            else:
-                t["log"]["measured"].append({"knobs": k, "us": us})
-                measured += 1
-                t["new"] += 1
-                got = f"{us:.1f} us"
-            self._write(t["path"], t["log"])
+            results = run([(t["conv"], t["dtype"], self.target, k) for t, k in batch])
             last = clock() - t0
-            if self.progress:
-                est, n = estimate_us()
-                done = t["total"] - len(t["todo"])
-                print(f"  [{clock() - start:6.0f}/{seconds:.0f} s] {blocked_label(t['conv'])} x{t['count']}: "
-                      f"setting {done}/{t['total']} {k} -> {got} (best {best(t) or 0:.1f}) · kernel time "
-                      f"{est / 1000:.2f} ms ({n}/{len(states)} kernels measured)",
-                      file=sys.stderr, flush=True)
+            for (t, k), res in zip(batch, results):
+                t["todo"].remove(k)
+                if isinstance(res, _Lost):      # the server, not the setting: measured again later
+                    t["todo"].append(k)
+                    lost += 1
+                    self.notes.append(f"{blocked_label(t['conv'])}: setting {k} not measured: {res.why}")
+                    got = "not measured (RPC)"
+                elif isinstance(res, BaseException):  # does not build or run: on record, never retried
+                    why = f"{type(res).__name__}: {res}"[:300]
+                    t["log"].setdefault("failed", []).append({"knobs": k, "error": why})
+                    failed += 1
+                    lost = 0
+                    got = "failed"
+                    self.notes.append(f"{t['conv'].describe()}: setting {k} failed: {type(res).__name__}")
+                else:
+                    entry = {"knobs": k, "us": float(res)}
+                    if rpc is not None:
+                        entry["on"] = f"rpc:{rpc.key}"
+                    t["log"]["measured"].append(entry)
+                    measured += 1
+                    lost = 0
+                    t["new"] += 1
+                    got = f"{float(res):.1f} us"
+                if not isinstance(res, _Lost):
+                    self._write(t["path"], t["log"])
+                if self.progress:
+                    est, n = estimate_us()
+                    done = t["total"] - len(t["todo"])
+                    print(f"  [{clock() - start:6.0f}/{seconds:.0f} s] {blocked_label(t['conv'])} x{t['count']}: "
+                          f"setting {done}/{t['total']} {k} -> {got} (best {best(t) or 0:.1f}) · kernel time "
+                          f"{est / 1000:.2f} ms ({n}/{len(states)} kernels measured)",
+                          file=sys.stderr, flush=True)
+            if lost >= max(2 * workers, 4):
+                raise BuildError(f"the RPC servers under key {rpc.key!r} stopped answering ({lost} settings in a "
+                                 f"row not measured: {self.notes[-1]}); every setting measured so far is in the "
+                                 f"logs, and a rerun resumes")
         est, n = estimate_us()
         return {"budget_s": float(seconds), "spent_s": round(clock() - start, 2), "kernels": len(states),
                 "kernels_measured": n, "measured": measured, "failed": failed,
@@ -262,6 +310,67 @@ class BlockedSearch:
         return best["knobs"], f"tuned:{path}"
 
 
+class _Lost:
+    """A measurement the RPC server did not return (the setting is not to blame)."""
+
+    def __init__(self, why: str):
+        self.why = why
+
+
+class _RPCMeasure:
+    """``run(items) -> [us | Exception | _Lost]``: each ``(conv, dtype, target, knobs)`` built and exported
+    here (cross-linked for a foreign target), then timed on the RPC servers, ``workers`` at once (TVM's
+    ``time_evaluator`` there: the best of 5 repeats of 20 calls, as :func:`_time_blocked` here)."""
+
+    def __init__(self, rpc, workers: int):
+        self.rpc = rpc
+        self.workers = workers
+
+    def __call__(self, items):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from ..tuning.remote import export_for_rpc
+
+        built = []
+        for conv, dtype, target, knobs in items:
+            try:
+                lib, shapes = _build_blocked(conv, dtype, target, knobs)
+                built.append((export_for_rpc(target)(lib), shapes))
+            except Exception as e:  # noqa: BLE001 - the setting does not build
+                built.append(e)
+        with ThreadPoolExecutor(max_workers=self.workers) as ex:
+            return list(ex.map(self._remote, built))
+
+    def _remote(self, item):
+        import os
+
+        import numpy as np
+        import tvm
+
+        from ..tuning.remote import create_session
+
+        if isinstance(item, BaseException):
+            return item
+        path, shapes = item
+        try:
+            sess = create_session(self.rpc.config())
+            sess.upload(path)
+            lib = sess.load_module(os.path.basename(path))
+            dev = sess.cpu()
+            rng = np.random.default_rng(0)
+            args = [tvm.runtime.tensor(rng.standard_normal(s).astype(d), dev) for s, d in shapes]
+            res = lib.time_evaluator("main", dev, number=20, repeat=5)(*args)
+            return float(min(res.results)) * 1e6
+        except Exception as e:  # noqa: BLE001 - the session, not the setting
+            return _Lost(f"{type(e).__name__}: {str(e).strip().splitlines()[0][:200] if str(e).strip() else ''}")
+        finally:
+            try:
+                os.remove(path)
+                os.rmdir(os.path.dirname(path))
+            except OSError:
+                pass
+
+
 def blocked_flops(conv) -> int:
     """Multiply-adds x 2 of one call of a blocked kernel (an expand_dw block: its expansion's and its own)."""
     n, c, h, w = conv.in_shape
@@ -289,9 +398,8 @@ def blocked_label(conv) -> str:
     return f"{conv.kind} {c}->{conv.out_channels}{k} @{h}x{w}"
 
 
-def _time_blocked(conv, dtype: str, target, knobs: dict) -> float:
-    """Microseconds of one call of the blocked kernel with ``knobs`` (best of 5 repeats of 20 calls)."""
-    import numpy as np
+def _build_blocked(conv, dtype: str, target, knobs: dict):
+    """``(library, [(shape, dtype) of each argument])`` of the blocked kernel scheduled with ``knobs``."""
     import tvm
     from tvm import s_tir
     from tvm.s_tir.meta_schedule.arg_info import ArgInfo
@@ -304,8 +412,16 @@ def _time_blocked(conv, dtype: str, target, knobs: dict) -> float:
     sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv, dtype)}))
     schedule_blocked(sch, conv.kind, conv.block, int(target.num_cores), knobs)
     lib = tvm.compile(sch.mod, target=target.to_tvm(), tir_pipeline=register())
+    return lib, [([int(d) for d in a.shape], str(a.dtype)) for a in ArgInfo.from_prim_func(sch.mod["main"])]
+
+
+def _time_blocked(conv, dtype: str, target, knobs: dict) -> float:
+    """Microseconds of one call of the blocked kernel with ``knobs`` (best of 5 repeats of 20 calls)."""
+    import numpy as np
+    import tvm
+
+    lib, shapes = _build_blocked(conv, dtype, target, knobs)
     rng = np.random.default_rng(0)
-    args = [tvm.runtime.tensor(rng.standard_normal([int(d) for d in a.shape]).astype(str(a.dtype)))
-            for a in ArgInfo.from_prim_func(sch.mod["main"])]
+    args = [tvm.runtime.tensor(rng.standard_normal(s).astype(d)) for s, d in shapes]
     ev = lib.mod.time_evaluator("main", tvm.cpu(), number=20, repeat=5)
     return float(np.min(ev(*args).results)) * 1e6
