@@ -422,6 +422,7 @@ def test_a_model_cross_compiled_for_aarch64_matches_under_qemu(tmp_path):
     ("depthwise", 24, 24, 15, 15, 3, 2, 24), ("depthwise", 16, 16, 7, 8, 5, 1, 16),
     ("depthwise", 32, 32, 28, 28, 5, 2, 32), ("depthwise", 16, 16, 14, 14, 7, 1, 16),   # row tiles padded
     ("direct", 3, 16, 9, 11, 3, 2, 1),     # a stem: 3 input channels, read NHWC
+    ("direct", -3, 16, 9, 11, 3, 2, 1),    # ... read NCHW as it is (blocks of 1 channel; -c marks it)
     ("direct", 16, 16, 8, 9, 3, 1, 2),     # groups of one block (RegNet)
     ("direct", 16, 24, 8, 10, 2, 2, 1),    # ConvNeXt's downsampling, padded
 ])
@@ -442,7 +443,8 @@ def test_every_blocked_kernel_setting_computes_the_convolution(kind, c, o, h, w,
     b = 8
     tgt = get_target("host")
     pad = k // 2
-    ib = c if c % b else b
+    ib = 1 if c < 0 else c if c % b else b
+    c = abs(c)
     conv = BlockedConv(kind, (1, c, h, w), o, kernel=(k, k), stride=(s, s), padding=((pad, pad), (pad, pad)), block=b,
                        bias=True, activation="silu", tail=Tail(True, "relu"),
                        groups=g if kind == "direct" else 1, in_block=0 if ib == b else ib)

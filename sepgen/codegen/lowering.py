@@ -344,8 +344,8 @@ the tail has one) and ``y`` (blocked).  Blocks: ``conv_pad`` (depthwise with pad
 ``conv_out``.
 
 ``direct`` is any other convolution with ``groups`` 1 (``w`` ``[O/B, C/IB, KH, KW, IB, B]``, ``IB`` =
-``in_block``: the block, or ``C`` for an input of fewer channels than a block, read as ``N, 1, H, W, C``,
-i.e. NHWC) or with groups of one block each (RegNet's group width: ``w`` ``[O/B, KH, KW, B, B]``).
+``in_block``: the block; or, for an input of fewer channels than a block, ``C`` (read as
+``N, 1, H, W, C``, i.e. NHWC) or ``1`` (``N, C, H, W, 1``: NCHW itself, what the graph level uses)) or with groups of one block each (RegNet's group width: ``w`` ``[O/B, KH, KW, B, B]``).
 
 ``dense`` is ``x @ W`` for a row-major ``x [M, C]`` (a linear layer: the pointwise GEMM with rows for
 pixels, channels last): ``in_shape`` is ``(1, C, M, 1)``; ``y`` is ``[M, O/B, B]``, which is ``[M, O]``

@@ -159,7 +159,7 @@ def _blocked_conv(grp: ConvGroup, plan, tgt, tail):
         if s.groups == 1:
             if c % b and c >= b:
                 return None
-            in_block = 0 if c % b == 0 else c
+            in_block = 0 if c % b == 0 else 1     # fewer channels than a block (a stem): NCHW read as it is
         elif not (c == s.out_channels == s.groups * b):
             return None
         else:
@@ -359,8 +359,12 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
             got = self.blocked.get(key)
             if got is None:
                 v = self.visit_expr(orig)
-                got = self.builder_.emit(relax.op.layout_transform(
-                    v, index_map=lambda n, c, h, w: (n, c // block, h, w, c % block)))
+                if block == 1:     # N, C, H, W, 1: the NCHW tensor itself (a view, no copy)
+                    n, c, h, w = (int(d) for d in v.ty.shape)
+                    got = self.builder_.emit(relax.op.reshape(v, (n, c, h, w, 1)))
+                else:
+                    got = self.builder_.emit(relax.op.layout_transform(
+                        v, index_map=lambda n, c, h, w: (n, c // block, h, w, c % block)))
                 self.blocked[key] = got
             return got
 
