@@ -569,6 +569,7 @@ def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, see
     from ..tuning.logs import LogDir
     from ..tuning.options import TuneOptions
     from ..tuning.records import stage_workload
+    from ..tuning.remote import current as current_rpc
     from ..tuning.roofline import roofline_us
     from ..tuning.tuner import tune_stage
     from .tune import BlockedSearch
@@ -580,8 +581,6 @@ def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, see
     stages = [(w, d, n) for key, (w, d, n) in counting.uses.items() if key[0] != "blocked"]
     _say(progress, f"tuning for {seconds:.0f} s: {len(blocked)} distinct blocked kernels"
                    f"{f', {len(stages)} others (MetaSchedule)' if stages else ''}; logs in {log_dir}")
-    from ..tuning.remote import current as current_rpc
-
     rpc = current_rpc()
     if rpc is not None and progress:
         _say(progress, f"measuring on {rpc.describe()}")
@@ -592,7 +591,9 @@ def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, see
     summary["stage_trials"] = 0
     if stages and summary["exhausted"]:
         log = LogDir(log_dir)
-        known = [log.best_us(stage_workload(st, dtype, tgt.family), tgt) for st, dtype, _ in stages]
+        wls = [stage_workload(st, dtype, tgt.family) for st, dtype, _ in stages]
+        known = [log.best_us(wl, tgt) for wl in wls]
+        held = [log.count_records(wl, tgt) for wl in wls]     # a round adds trials to what the log holds
         best = [b if b is not None else roofline_us(st, dtype) for b, (st, dtype, _) in zip(known, stages)]
         model_us = summary["kernel_time_us"] + sum(n * b for (_, _, n), b in zip(stages, best))
         # a kernel of under 1% of the model's kernel time is not worth a round; nor one the last round
@@ -604,13 +605,14 @@ def _spend_budget(tgt, log_dir, seconds: float, plan_layers, progress: bool, see
             i = max(live, key=lambda i: stages[i][2] * best[i] / (1 + rounds[i]))
             st, dtype, count = stages[i]
             t0 = time.monotonic()
-            opts = TuneOptions(trials=STAGE_ROUND * (rounds[i] + 1), seed=seed, progress=progress, rpc=rpc)
+            opts = TuneOptions(trials=held[i] + STAGE_ROUND * (rounds[i] + 1), seed=seed, progress=progress,
+                               rpc=rpc)
             got = tune_stage(0, st, dtype, tgt, log, opts, label=f"{st.kind} x{count} (round {rounds[i] + 1})")
             rounds[i] += 1
             summary["stage_trials"] += got.trials_run
             stalled = known[i] is not None and got.best_us is not None and got.best_us > 0.99 * known[i]
             if got.trials_run == 0 or got.best_us is None or stalled:
-                live.discard(i)          # no trial run (the log holds more, or out of candidates), no gain
+                live.discard(i)          # no trial run (out of candidates, at the roofline), or no gain
             if got.best_us is not None:
                 known[i] = best[i] = got.best_us if known[i] is None else min(known[i], got.best_us)
             last = time.monotonic() - t0

@@ -143,12 +143,11 @@ class BlockedSearch:
 
     def _write(self, path, log) -> None:
         import json
-        import os
+
+        from ..tuning.records import _atomic_write
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps(log, indent=1, sort_keys=True) + "\n")
-        os.replace(tmp, path)
+        _atomic_write(path, json.dumps(log, indent=1, sort_keys=True) + "\n")
 
     def spend(self, tasks, seconds: float, measure=None, clock=None, rpc=None) -> dict:
         """Measure knob settings of the model's distinct blocked kernels until ``seconds`` have passed.
@@ -168,8 +167,6 @@ class BlockedSearch:
         order above); a setting whose server did not answer is measured again later, and the run stops
         with a clear error, its logs intact, when the servers stop answering."""
         import time
-
-        from schedules.cpu.blocked import candidate_knobs
 
         clock = clock or time.monotonic
         if rpc is not None:
@@ -195,14 +192,11 @@ class BlockedSearch:
             ident, name = self._key(conv, dtype)
             path = self.root / f"{name}.json"
             log = self._read(path, ident)
-            _, c, h, w = conv.in_shape
-            _, _, oh, ow = conv.out_shape
-            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
-                                    padded=any(sum(p) for p in conv.padding))
+            cands = _candidates(conv)
             seen = [m["knobs"] for m in log["measured"]] + [f["knobs"] for f in log.get("failed", [])]
             states.append({"conv": conv, "dtype": dtype, "count": int(count), "path": path, "log": log,
                            "todo": [k for k in cands if k not in seen], "total": len(cands),
-                           "flops": blocked_flops(conv), "new": 0})
+                           "flops": blocked_flops(conv)})
 
         def best(t):
             return min((m["us"] for m in t["log"]["measured"]), default=None)
@@ -260,7 +254,6 @@ class BlockedSearch:
                     t["log"]["measured"].append(entry)
                     measured += 1
                     lost = 0
-                    t["new"] += 1
                     got = f"{float(res):.1f} us"
                 if not isinstance(res, _Lost):
                     self._write(t["path"], t["log"])
@@ -284,18 +277,13 @@ class BlockedSearch:
 
     def knobs_for(self, conv, dtype: str):
         """``(knobs or None, source)``: the best recorded (searching first when trials > 0), else None."""
-        from schedules.cpu.blocked import candidate_knobs
-
         if self.root is None:
             return None, "default"
         ident, name = self._key(conv, dtype)
         path = self.root / f"{name}.json"
         log = self._read(path, ident)
         if self.trials > 0:
-            n, c, h, w = conv.in_shape
-            _, _, oh, ow = conv.out_shape
-            cands = candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
-                                    padded=any(sum(p) for p in conv.padding))[:self.trials]
+            cands = _candidates(conv)[:self.trials]
             done = [m["knobs"] for m in log["measured"]]
             todo = [k for k in cands if k not in done]
             if todo and self.progress:
@@ -369,6 +357,16 @@ class _RPCMeasure:
                 os.rmdir(os.path.dirname(path))
             except OSError:
                 pass
+
+
+def _candidates(conv) -> list[dict]:
+    """Every knob setting of ``conv``'s template a search measures, the default first."""
+    from schedules.cpu.blocked import candidate_knobs
+
+    _, c, _, w = conv.in_shape
+    _, _, oh, ow = conv.out_shape
+    return candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
+                           padded=any(sum(p) for p in conv.padding))
 
 
 def blocked_flops(conv) -> int:
