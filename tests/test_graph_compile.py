@@ -160,16 +160,23 @@ def test_models_compile_to_one_program_matching_eager(name, size):
     y = prog(x)
     assert _rel(y, ref) <= 1e-4
     assert int(y.argmax()) == int(ref.argmax())
-    lanes = prog.target.vector_bits // 32
-    blocked = [l for l in prog.report.layers if l.layout == f"NCHW{lanes}c"]
+    from sepgen.graph.compile import channel_blocks
+
+    blocks = channel_blocks(prog.target)    # the vector width (and on AVX-512 half of it)
+    for l in prog.report.layers:           # "NCHW16c (40 -> 48 channels)": padded with zero channels
+        l.layout = l.layout.split(" (")[0]
+    blocked = [l for l in prog.report.layers if l.layout in {f"NCHW{b}c" for b in blocks}]
     assert blocked and all(l.plan in ("pointwise", "depthwise", "direct", "expand_dw") for l in blocked)
+    # the widest block wherever it divides the channels
+    assert any(l.layout == f"NCHW{blocks[0]}c" for l in blocked)
     # an expansion computed inside its depthwise layer's kernel names it
     assert all(l.source == f"in #{l.index + 1}'s expand_dw kernel" and prog.report.layers[l.index + 1].plan
                == "expand_dw" for l in prog.report.layers if not l.kernels)
-    assert all(l.layout in ("NCHW", f"NCHW{lanes}c", f"rows x {lanes}") for l in prog.report.layers)
-    # the stem (3 input channels, read NHWC) and the classifier (a dense kernel) are sepgen's blocked kernels
-    assert prog.report.layers[0].layout == f"NCHW{lanes}c"
-    assert [l.plan for l in prog.report.layers if l.layout == f"rows x {lanes}"][-1:] == ["dense"]
+    assert all(l.layout in ("NCHW", *(f"NCHW{b}c" for b in blocks), *(f"rows x {b}" for b in blocks))
+               for l in prog.report.layers)
+    # the stem (3 input channels, read as NCHW) and the classifier (a dense kernel) are sepgen's blocked kernels
+    assert prog.report.layers[0].layout in {f"NCHW{b}c" for b in blocks}
+    assert [l.plan for l in prog.report.layers if l.layout.startswith("rows x ")][-1:] == ["dense"]
     if name == "convnext_tiny":   # every block's two linear layers, the first with its GELU
         dense = [l for l in prog.report.layers if l.plan == "dense"]
         assert len(dense) == 2 * 18 + 1 and sum("gelu" in l.fused for l in dense) == 18
@@ -424,6 +431,7 @@ def test_a_model_cross_compiled_for_aarch64_matches_under_qemu(tmp_path):
     ("direct", 3, 16, 9, 11, 3, 2, 1),     # a stem: 3 input channels, read NHWC
     ("direct", -3, 16, 9, 11, 3, 2, 1),    # ... read NCHW as it is (blocks of 1 channel; -c marks it)
     ("direct", 16, 16, 8, 9, 3, 1, 2),     # groups of one block (RegNet)
+    ("direct", 16, 16, 8, 9, 3, 2, 4),     # groups of half a block: block-diagonal taps (RegNet's 8 in 16)
     ("direct", 16, 24, 8, 10, 2, 2, 1),    # ConvNeXt's downsampling, padded
 ])
 def test_every_blocked_kernel_setting_computes_the_convolution(kind, c, o, h, w, k, s, g):
@@ -447,7 +455,7 @@ def test_every_blocked_kernel_setting_computes_the_convolution(kind, c, o, h, w,
     c = abs(c)
     conv = BlockedConv(kind, (1, c, h, w), o, kernel=(k, k), stride=(s, s), padding=((pad, pad), (pad, pad)), block=b,
                        bias=True, activation="silu", tail=Tail(True, "relu"),
-                       groups=g if kind == "direct" else 1, in_block=0 if ib == b else ib)
+                       groups=c // b if kind == "direct" and g > 1 else 1, in_block=0 if ib == b else ib)
     rng = np.random.default_rng(1)
     x = torch.from_numpy(rng.standard_normal((1, c, h, w)).astype(np.float32))
     wt = torch.from_numpy(rng.standard_normal((o, c // g, k, k)).astype(np.float32))
@@ -616,3 +624,76 @@ def test_inverted_residual_blocks_compile_to_expand_dw_kernels():
     assert sum(l.kernels == () and l.source.endswith("expand_dw kernel") for l in prog.report.layers) == 3
     with torch.no_grad():
         assert _rel(prog(x), m(x)) < 1e-5
+
+
+@pytest.mark.parametrize("c,ib,o,b,expand", [
+    (24, 8, 32, 16, False),    # 24 channels in ymm blocks into a zmm-blocked output (AVX-512, MobileNetV2)
+    (32, 16, 24, 8, False),    # ... and back (a projection to 24 channels)
+    (24, 8, 48, 16, True),     # an expansion from 8-blocks inside a 16-blocked expand_dw kernel
+])
+def test_blocked_kernels_read_another_block_than_they_write(c, ib, o, b, expand):
+    """Pointwise and expand_dw kernels whose input block differs from their output block (on AVX-512 a
+    tensor whose channels 16 does not divide keeps blocks of 8) match torch for each setting tried."""
+    import dataclasses
+    import types
+
+    import tvm
+    from tvm import s_tir
+
+    from schedules.cpu.blocked import MAX_ACCUMULATORS_AVX512, candidate_knobs, schedule_blocked
+    from sepgen.codegen.lowering import BlockedConv, lower_blocked
+    from sepgen.codegen.tirpasses import register
+    from sepgen.graph.compile import _packed_params
+    from sepgen.targets.registry import get_target
+
+    h = w = 14
+    F = torch.nn.functional
+    rng = np.random.default_rng(3)
+    t = lambda *shape: torch.from_numpy(rng.standard_normal(shape).astype(np.float32))  # noqa: E731
+    ns = types.SimpleNamespace
+    x, w1, b1 = t(1, c, h, w), t(o, c, 1, 1), t(o)
+    pw = BlockedConv("pointwise", (1, c, h, w), o, block=b, in_block=ib, bias=True, activation="relu6")
+    consts = _packed_params(pw, ns(weight=w1.double().numpy(), bias=b1.double().numpy()), "float32")
+    ref = F.relu6(F.conv2d(x, w1, b1))
+    conv, kind = pw, "pointwise"
+    if expand:
+        w2, b2 = t(o, 1, 3, 3), t(o)
+        dw = BlockedConv("depthwise", (1, o, h, w), o, kernel=(3, 3), padding=((1, 1), (1, 1)), block=b, bias=True)
+        conv, kind = dataclasses.replace(dw, kind="expand_dw", expand=pw), "expand_dw"
+        consts += _packed_params(conv, ns(weight=w2.double().numpy(), bias=b2.double().numpy()), "float32")
+        ref = F.conv2d(ref, w2, b2, padding=1, groups=o)
+    xb = np.ascontiguousarray(x.numpy().reshape(1, c // ib, ib, h, w).transpose(0, 1, 3, 4, 2))
+    knobs = candidate_knobs(kind, c, o // b, h, w, w, acc=MAX_ACCUMULATORS_AVX512)
+    assert len(knobs) >= 2
+    for kn in knobs[:4] + knobs[-2:]:
+        sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
+        assert schedule_blocked(sch, kind, b, 2, kn) == kn
+        lib = tvm.compile(sch.mod, target=get_target("host").to_tvm(), tir_pipeline=register())
+        args = [tvm.runtime.tensor(a) for a in (xb, *consts, np.zeros(conv.blocked(conv.out_shape), np.float32))]
+        lib["main"](*args)
+        y = torch.from_numpy(args[-1].numpy().transpose(0, 1, 4, 2, 3).reshape(ref.shape))
+        assert _rel(y, ref) < 1e-5, kn
+
+
+def test_avx512_blocks_tensors_by_16_padded_where_16_does_not_divide_and_by_8_where_that_costs_too_much():
+    """On an AVX-512 target a tensor's block is 16 where 16 divides its channels or padding adds at most 20%,
+    else 8 (MobileNetV2's 24); a grouped convolution's groups fit in one block; on AVX2, 8 everywhere."""
+    import types
+
+    from sepgen.graph.compile import channel_blocks, plan_blocks
+    from sepgen.targets.registry import get_target
+
+    def grp(c, o, g=1):
+        return types.SimpleNamespace(conv=types.SimpleNamespace(spec=types.SimpleNamespace(
+            in_channels=c, out_channels=o, groups=g)))
+
+    net = [grp(3, 32), grp(32, 32, 32), grp(32, 24), grp(24, 144), grp(104, 104, 13), grp(104, 20), grp(20, 36)]
+    avx512, avx2 = get_target("x86-avx512"), get_target("x86-avx2")
+    assert channel_blocks(avx512) == (16, 8) and channel_blocks(avx2) == (8,)
+    # 24 keeps blocks of 8 (16 would add a third); 104 is padded to 112 (zero channels); 3, 20 and 36 (48
+    # would add a third): no block (not blocked)
+    assert plan_blocks(net, avx512) == {32: (16, 32), 24: (8, 24), 144: (16, 144), 104: (16, 112)}
+    assert plan_blocks(net, avx2) == {32: (8, 32), 24: (8, 24), 144: (8, 144), 104: (8, 104)}
+    assert plan_blocks([grp(48, 48, 6)], avx512) == {48: (16, 48)}   # groups of 8 in blocks of 16 (block-diagonal)
+    assert plan_blocks([grp(48, 48, 2)], avx512) == {48: (16, 48)}   # groups of 24: by its channels (not blocked)
+    assert plan_blocks([grp(40, 40, 5)], avx512) == {40: (16, 48)}   # groups of 8, padded with a zero group

@@ -28,8 +28,16 @@ from __future__ import annotations
 PIXEL_TILES = (6, 7, 8, 4, 5, 3, 2)
 #: output columns of a depthwise register tile
 COLUMN_TILES = (8, 7, 6, 4, 5, 3, 2)
-#: most accumulator vectors a tile may hold (AVX2 and NEON have 16 / 32 vector registers)
+#: most accumulator vectors a tile may hold with 16 vector registers (AVX2; NEON's 32 are kept to this too)
 MAX_ACCUMULATORS = 12
+#: ... and with AVX-512's 32 (measured here, 16 lanes: 96->576 at 14x14 57 -> 52 us with 7 pixels x 3 blocks,
+#: 24->144 at 56x56 74 -> 66 us with 8 x 3, 160->960 at 7x7 44 -> 35 us with 7 x 3)
+MAX_ACCUMULATORS_AVX512 = 24
+
+
+def accumulators_for(vector_bits: int) -> int:
+    """The most accumulator vectors a register tile may hold on a target of ``vector_bits``-wide vectors."""
+    return MAX_ACCUMULATORS_AVX512 if vector_bits >= 512 else MAX_ACCUMULATORS
 
 
 def _extent(sch, loop) -> int:
@@ -105,9 +113,9 @@ def _pixel_tile(oh: int, ow: int, want: int) -> tuple[int, int]:
 ROW_TILES = (4, 6, 7, 8, 3, 5, 2, 1)
 
 
-def _dense_default(in_channels: int, out_blocks: int, rows: int) -> dict:
+def _dense_default(in_channels: int, out_blocks: int, rows: int, acc: int = MAX_ACCUMULATORS) -> dict:
     mt = _first_divisor(rows, ROW_TILES)
-    obt = next(o for o in (3, 2, 1) if out_blocks % o == 0 and mt * o <= MAX_ACCUMULATORS)
+    obt = next(o for o in (3, 2, 1) if out_blocks % o == 0 and mt * o <= acc)
     return {"mt": mt, "obt": obt, "kt": _first_divisor(in_channels, (8, 4, 2)),
             "order": "px" if rows >= out_blocks * 8 else "co"}
 
@@ -124,13 +132,19 @@ def _block_default(out_blocks: int, oh: int, ow: int, iw: int, cores: int = 2) -
     return {"rt": rt, "jt": _first_divisor(ow, COLUMN_TILES), "tw": _first_divisor(iw, EXPAND_TILES)}
 
 
-def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int, iw: int = 0) -> dict:
-    """The knobs used without a recorded search.  Pointwise: 4 pixels x 2 channel blocks where the reduction
-    is long (C >= 64) and the channel blocks pair up (measured here: 96->576 at 14x14 251 -> 155 us,
-    512->512 720 -> 611 us), else about 7-8 pixels x 1 block (a short reduction is bound by its stores:
-    16->96 at 112x112 630 us against 786 with 4 x 2)."""
+def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int, iw: int = 0,
+                  acc: int = MAX_ACCUMULATORS) -> dict:
+    """The knobs used without a recorded search (``acc``: :func:`accumulators_for` the target).  Pointwise
+    with 12 accumulators: 4 pixels x 2 channel blocks where the reduction is long (C >= 64) and the channel
+    blocks pair up (measured on AVX2: 96->576 at 14x14 251 -> 155 us, 512->512 720 -> 611 us), else about
+    7-8 pixels x 1 block (a short reduction is bound by its stores: 16->96 at 112x112 630 us against 786
+    with 4 x 2); with 24 (AVX-512): 7-8 pixels x 3 blocks, or 2 or 1 where 3 do not divide."""
     if kind in ("pointwise", "direct"):
         pad = {"pad": "row"} if kind == "direct" else {}
+        if acc >= MAX_ACCUMULATORS_AVX512:
+            th, tw = _pixel_tile(oh, ow, 8)
+            obt = next(o for o in (3, 2, 1) if out_blocks % o == 0 and th * tw * o <= acc)
+            return {"th": th, "tw": tw, "obt": obt, "order": "co", **pad}
         if in_channels >= 64 and out_blocks % 2 == 0:
             th, tw = _pixel_tile(oh, ow, 4)
             if th * tw >= 3:
@@ -139,17 +153,18 @@ def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int
         obt = 2 if out_blocks % 2 == 0 and 2 * th * tw <= MAX_ACCUMULATORS else 1
         return {"th": th, "tw": tw, "obt": obt, "order": "co", **pad}
     if kind == "dense":
-        return _dense_default(in_channels, out_blocks, oh)
+        return _dense_default(in_channels, out_blocks, oh, acc)
     if kind == "expand_dw":
         return _block_default(out_blocks, oh, ow, iw or ow)
     return {"jt": _first_divisor(ow, COLUMN_TILES), "rt": oh if oh * ow <= DW_PAD_PLANE else 0}
 
 
 def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int, iw: int = 0,
-                    padded: bool = True) -> list[dict]:
+                    padded: bool = True, acc: int = MAX_ACCUMULATORS) -> list[dict]:
     """Every knob setting a search measures (the default first); ``iw``: the input's width (expand_dw);
-    ``padded``: whether a direct convolution pads its input (else its ``pad`` knob means nothing)."""
-    out = [default_knobs(kind, in_channels, out_blocks, oh, ow, iw)]
+    ``padded``: whether a direct convolution pads its input (else its ``pad`` knob means nothing); ``acc``:
+    the most accumulators a register tile may hold (:func:`accumulators_for`)."""
+    out = [default_knobs(kind, in_channels, out_blocks, oh, ow, iw, acc)]
     if kind == "direct" and not padded:
         out[0]["pad"] = "inline"
     if kind == "expand_dw":
@@ -163,21 +178,21 @@ def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: i
     if kind in ("pointwise", "direct"):
         for tw in (4, 7, 8, 2, 6, 3, 5, 1):
             for th in (1, 2, 3, 4):
-                for obt in (1, 2, 3, 4):
+                for obt in (1, 2, 3, 4, 6):
                     for pad in (("row", "inline") if padded else ("inline",)) if kind == "direct" else (None,):
                         k = {"th": th, "tw": tw, "obt": obt, "order": "co"}
                         if pad is not None:
                             k["pad"] = pad
                         if ow % tw == 0 and oh % th == 0 and out_blocks % obt == 0 and th * tw <= 8 \
-                                and 4 <= th * tw * obt <= MAX_ACCUMULATORS and k not in out:
+                                and 4 <= th * tw * obt <= acc and k not in out:
                             out.append(k)
     elif kind == "dense":
         kt = out[0]["kt"]
         for mt in ROW_TILES:
-            for obt in (3, 2, 4, 1):
+            for obt in (3, 2, 4, 6, 1):
                 for order in ("px", "co"):
                     k = {"mt": mt, "obt": obt, "kt": kt, "order": order}
-                    if oh % mt == 0 and out_blocks % obt == 0 and mt * obt <= MAX_ACCUMULATORS \
+                    if oh % mt == 0 and out_blocks % obt == 0 and mt * obt <= acc \
                             and (mt * obt >= 4 or oh < 4) and k not in out:
                         out.append(k)
     else:
@@ -190,8 +205,10 @@ def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: i
     return out
 
 
-def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None = None) -> dict:
-    """Schedule the blocked kernel in ``sch``; returns the knobs used (``knobs``, or the defaults)."""
+def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None = None,
+                     acc: int = MAX_ACCUMULATORS) -> dict:
+    """Schedule the blocked kernel in ``sch``; returns the knobs used (``knobs``, or the defaults for a
+    target whose register tiles hold ``acc`` accumulators)."""
     blk = sch.get_sblock("conv")
     if kind in ("pointwise", "direct"):
         try:
@@ -207,7 +224,7 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         n_red = 1
         for r in red:
             n_red *= _extent(sch, r)
-        knobs = knobs or default_knobs(kind, n_red, _extent(sch, ob), _extent(sch, h), _extent(sch, w))
+        knobs = knobs or default_knobs(kind, n_red, _extent(sch, ob), _extent(sch, h), _extent(sch, w), acc=acc)
         th, tw, obt = int(knobs["th"]), int(knobs["tw"]), int(knobs["obt"])
         order = knobs.get("order", "co")
         ho, hi = sch.split(h, [None, th])
@@ -224,7 +241,7 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         return used
     if kind == "dense":
         m, ob, oi, rk = sch.get_loops(blk)
-        knobs = knobs or default_knobs(kind, _extent(sch, rk), _extent(sch, ob), _extent(sch, m), 1)
+        knobs = knobs or default_knobs(kind, _extent(sch, rk), _extent(sch, ob), _extent(sch, m), 1, acc=acc)
         mt, obt, kt, order = int(knobs["mt"]), int(knobs["obt"]), int(knobs["kt"]), knobs["order"]
         mo, mi = sch.split(m, [None, mt])
         obo, obi = sch.split(ob, [None, obt])

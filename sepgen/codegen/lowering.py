@@ -413,17 +413,18 @@ def _lower_expand(conv: BlockedConv, dtype: str):
     e = conv.expand
     b = conv.block
     n_, c_, h_, w_ = e.in_shape
-    if e.kind != "pointwise" or e.block != b or c_ % b or e.out_channels % b or e.tail is not None \
+    ib = e.ib
+    if e.kind != "pointwise" or e.block != b or c_ % ib or e.out_channels % b or e.tail is not None \
             or tuple(conv.in_shape) != (n_, e.out_channels, h_, w_) or conv.out_channels != e.out_channels:
         raise PlanError(f"an expand_dw block needs a pointwise expansion into its depthwise layer: "
                         f"{e.describe()} then {conv.describe()}")
-    x = te.placeholder((n_, c_ // b, h_, w_, b), dtype=dtype, name="x")
+    x = te.placeholder((n_, c_ // ib, h_, w_, ib), dtype=dtype, name="x")
     we = te.placeholder(e.weight_shape(), dtype=dtype, name="we")
     be = te.placeholder((e.out_channels // b, b), dtype=dtype, name="be") if e.bias else None
-    rcb = te.reduce_axis((0, c_ // b), name="rcb")
-    rci = te.reduce_axis((0, b), name="rci")
+    rcb = te.reduce_axis((0, c_ // ib), name="rcb")
+    rci = te.reduce_axis((0, ib), name="rci")
     acc = te.compute(e.blocked(e.out_shape), lambda n, ob, h, ww, oi: te.sum(
-        x[n, rcb, h, ww, rci].astype("float32") * we[ob, rcb * b + rci, oi].astype("float32"), axis=[rcb, rci]),
+        x[n, rcb, h, ww, rci].astype("float32") * we[ob, rcb * ib + rci, oi].astype("float32"), axis=[rcb, rci]),
         name="expand")
 
     def epi(*idx):
@@ -441,7 +442,8 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     b = conv.block
     n_, c_, h_, w_ = conv.in_shape
     ib = conv.ib
-    if conv.out_channels % b or c_ % ib or (c_ % b and conv.kind not in ("dense", "direct")):
+    if conv.out_channels % b or c_ % ib or (c_ % b and conv.kind not in ("dense", "direct", "pointwise")) \
+            or (conv.kind in ("depthwise", "expand_dw") and ib != b):
         raise PlanError(f"blocked layout needs channels divisible by {b}: {c_} -> {conv.out_channels}")
     if conv.groups > 1 and not (conv.kind == "direct" and ib == b and c_ == conv.out_channels == conv.groups * b):
         raise PlanError(f"a blocked grouped convolution needs groups of one block ({b} channels): "
@@ -457,10 +459,10 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     bias = te.placeholder((conv.out_channels // b, b), dtype=dtype, name="b") if conv.bias else None
     oshape = conv.blocked(conv.out_shape)
     if conv.kind == "pointwise":
-        rcb = te.reduce_axis((0, c_ // b), name="rcb")
-        rci = te.reduce_axis((0, b), name="rci")
+        rcb = te.reduce_axis((0, c_ // ib), name="rcb")
+        rci = te.reduce_axis((0, ib), name="rci")
         acc = te.compute(oshape, lambda n, ob, h, ww, oi: te.sum(
-            x[n, rcb, h, ww, rci].astype("float32") * w[ob, rcb * b + rci, oi].astype("float32"), axis=[rcb, rci]),
+            x[n, rcb, h, ww, rci].astype("float32") * w[ob, rcb * ib + rci, oi].astype("float32"), axis=[rcb, rci]),
             name="conv")
     elif conv.kind == "dense":
         rk = te.reduce_axis((0, c_), name="rk")

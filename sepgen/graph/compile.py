@@ -135,16 +135,76 @@ def _plan_group(grp: ConvGroup, tolerance: float):
 LAYOUTS = ("auto", "NCHW")
 
 
-def _blocked_conv(grp: ConvGroup, plan, tgt, tail):
+def channel_blocks(tgt) -> tuple[int, ...]:
+    """The blocks a tensor may have on ``tgt``, in order of preference: the vector width, and on AVX-512
+    also half of it (MobileNetV2's 24 channels, EfficientNet's 40: a ymm block where a zmm one does not
+    divide)."""
+    lanes = tgt.vector_bits // 32
+    return (lanes, lanes // 2) if lanes >= 16 else (lanes,)
+
+
+#: on AVX-512, a tensor whose channels 16 does not divide is padded with zero channels to the next multiple
+#: of 16 when that adds at most this fraction (40 -> 48, 72 -> 80, 104 -> 112, 120 -> 128, 184 -> 192,
+#: 200 -> 208, 440 -> 448: a zmm block at up to 20% more work beats a ymm one at half the width); others
+#: (24) keep blocks of 8
+PAD_MAX_FRACTION = 0.2
+
+
+def _pad(c: int, b: int) -> int:
+    return -(-c // b) * b
+
+
+def plan_blocks(groups, tgt) -> dict:
+    """``{channels: (block, stored channels)}`` for every channel count the model's convolutions read or
+    write: the first of :func:`channel_blocks` that divides it, or, with blocks of 16, the next multiple of
+    16 where it adds at most :data:`PAD_MAX_FRACTION` zero channels (channels no block fits are absent);
+    the channels of a grouped convolution take a block its group width divides (its kernel computes groups
+    of one block: RegNet's groups of 8 channels, in blocks of 16, run as block-diagonal 16x16 taps, twice
+    the multiply-adds at twice the vector width).  One layout per channel count keeps every tensor of that
+    many channels in it, through residual adds and squeeze-excitations, with no conversion between kernels.
+
+    A padded tensor's extra channels are zeros: its producer's weights and bias are zero there and every
+    epilogue maps 0 to 0; its consumers' weights are zero there."""
+    blocks = channel_blocks(tgt)
+
+    def choose(c: int, gw: int = 1):
+        for b in blocks:
+            if b % gw == 0 and c % b == 0:
+                return b, c
+            if b % gw == 0 and b >= 16 and c % gw == 0 and c > b and _pad(c, b) <= (1 + PAD_MAX_FRACTION) * c:
+                return b, _pad(c, b)
+        return None
+
+    forced = {}
+    for grp in groups:
+        s = grp.conv.spec
+        if s.groups > 1 and not (s.groups == s.in_channels == s.out_channels) and s.in_channels == s.out_channels:
+            got = choose(s.in_channels, s.in_channels // s.groups)
+            if got is not None:
+                forced.setdefault(s.in_channels, got)
+    out = {}
+    for grp in groups:
+        s = grp.conv.spec
+        for c in (s.in_channels, s.out_channels):
+            got = forced.get(c) or choose(c)
+            if got is not None and got[0] >= 4:
+                out[c] = got
+    return out
+
+
+def _blocked_conv(grp: ConvGroup, plan, tgt, tail, cblocks: Optional[dict] = None):
     """The blocked-layout kernel for a group whose plan is one 2-D convolution stage: depthwise, pointwise
-    (stride 1, no padding) or any other with groups 1 or one vector block per group (``direct``), output
-    channels divisible by the vector width (an input of fewer channels than a block is read NHWC); else None."""
+    (stride 1, no padding) or any other with groups 1 or groups in one vector block (``direct``), output
+    channels in a block (``cblocks``: :func:`plan_blocks`, padded channels computed as zeros; an input of
+    fewer channels than a block is read as NCHW); else None."""
     from ..codegen.lowering import BlockedConv
 
-    b = tgt.vector_bits // 32
     s = plan.spec
-    if b < 4 or len(s.input_shape) != 4 or len(plan.stages) != 1 or s.dtype != "float32" or s.out_channels % b:
+    if cblocks is None:
+        cblocks = plan_blocks([grp], tgt)
+    if s.out_channels not in cblocks or len(s.input_shape) != 4 or len(plan.stages) != 1 or s.dtype != "float32":
         return None
+    b, co = cblocks[s.out_channels]
     kind = plan.kinds[0]
     c = s.in_channels
     if kind == "pointwise" and (s.groups != 1 or any(v != 1 for v in s.stride)
@@ -154,22 +214,25 @@ def _blocked_conv(grp: ConvGroup, plan, tgt, tail):
         kind = "direct"
     if kind not in ("pointwise", "depthwise", "direct"):
         return None
-    groups, in_block = 1, 0
+    groups = 1
+    ib, ci = cblocks.get(c, (None, c))
     if kind == "direct":
         if s.groups == 1:
-            if c % b and c >= b:
-                return None
-            in_block = 0 if c % b == 0 else 1     # fewer channels than a block (a stem): NCHW read as it is
-        elif not (c == s.out_channels == s.groups * b):
+            if ib is None:
+                if c >= min(channel_blocks(tgt)):
+                    return None
+                ib = 1                # fewer channels than a block (a stem): NCHW read as it is
+        elif not (c == s.out_channels and b % (c // s.groups) == 0):
             return None
         else:
-            groups = s.groups
-    elif c % b:
+            groups = co // b          # groups of one block (block-diagonal where the group width is less)
+    elif ib is None or (kind == "depthwise" and ib != b):
         return None
-    return BlockedConv(kind, tuple(s.input_shape), s.out_channels, kernel=tuple(s.kernel_size),
+    n, _, h, w = s.input_shape
+    return BlockedConv(kind, (n, ci, h, w), co, kernel=tuple(s.kernel_size),
                        stride=tuple(s.stride), padding=tuple(tuple(p) for p in s.padding), dilation=tuple(s.dilation),
                        block=b, bias=grp.bias is not None, activation=grp.activation, tail=tail, groups=groups,
-                       in_block=in_block)
+                       in_block=0 if ib == b else ib)
 
 
 #: an expansion with at most this many input channels is computed inside its depthwise layer's kernel
@@ -223,11 +286,32 @@ def _packed_params(conv, grp: ConvGroup, dtype: str) -> list:
         if conv.bias:
             out.append(np.ascontiguousarray(grp.bias.reshape(n // b, b).astype(dtype)))
         return out
-    o = w.shape[0]
+    o = conv.out_channels        # padded channels (plan_blocks) get zero weights and bias
+    spec = getattr(getattr(grp, "conv", None), "spec", None)
+    # a grouped convolution of one block (groups 1 in the kernel) is packed block-diagonal as with more
+    grouped = conv.kind in ("depthwise", "expand_dw") or conv.groups > 1 or \
+        (conv.kind == "direct" and spec is not None and spec.groups > 1)
+    ci = w.shape[1] if grouped else conv.in_shape[1]
+    if w.shape[:2] != (o, ci):
+        full = np.zeros((o, ci, *w.shape[2:]), w.dtype)
+        full[:w.shape[0], :w.shape[1]] = w
+        w = full
+    bias = grp.bias
+    if conv.bias and bias.shape[0] != o:
+        bias = np.concatenate([bias, np.zeros(o - bias.shape[0], bias.dtype)])
     if conv.kind == "pointwise":
         packed = w.reshape(o // b, b, -1).transpose(0, 2, 1)           # [O/B, C, B]
-    elif conv.kind == "direct" and conv.groups > 1:
+    elif conv.kind == "direct" and grouped:
+        gw = w.shape[1]
+        if gw < b:            # groups narrower than a block: the block's taps block-diagonal
+            full = np.zeros((o, b, *w.shape[2:]), w.dtype)
+            for oc in range(o):
+                start = oc // gw * gw - oc // b * b     # the group's first input channel within the block
+                full[oc, start:start + gw] = w[oc]
+            w = full
         packed = w.reshape(o // b, b, b, *w.shape[2:]).transpose(0, 3, 4, 2, 1)   # [O/B, KH, KW, B, B]
+        if conv.groups == 1:  # one block: the kernel's [O/B, C/B = 1, KH, KW, B, B]
+            packed = packed[:, None]
     elif conv.kind == "direct":
         ib = conv.ib
         packed = w.reshape(o // b, b, w.shape[1] // ib, ib, *w.shape[2:]).transpose(0, 2, 4, 5, 3, 1)
@@ -235,19 +319,19 @@ def _packed_params(conv, grp: ConvGroup, dtype: str) -> list:
         packed = w.reshape(o // b, b, *w.shape[2:]).transpose(0, 2, 3, 1)   # [C/B, KH, KW, B]
     out = [np.ascontiguousarray(packed.astype(dtype))]
     if conv.bias:
-        out.append(np.ascontiguousarray(grp.bias.reshape(o // b, b).astype(dtype)))
+        out.append(np.ascontiguousarray(bias.reshape(o // b, b).astype(dtype)))
     return out
 
 
 def _plan_dense(groups: list, tgt, kernels, jobs: dict, report, progress: bool) -> None:
     """A blocked dense kernel (:class:`~sepgen.codegen.lowering.BlockedConv` ``dense``) for each linear layer
-    whose output features divide by the vector width; the others stay with Relax's legalized matmul."""
+    whose output features divide by a block (:func:`channel_blocks`); the others stay with Relax's legalized matmul."""
     from ..codegen.lowering import BlockedConv
 
-    b = tgt.vector_bits // 32
     for grp in groups:
         k, n = grp.weight.shape
-        if b < 4 or n % b:
+        b = next((b for b in channel_blocks(tgt) if n % b == 0), 0)
+        if b < 4:
             continue
         conv = BlockedConv("dense", (1, k, grp.rows, 1), n, block=b, bias=grp.bias is not None,
                            activation=grp.activation)
@@ -291,7 +375,7 @@ class _Kernels:
         import tvm
         from tvm import s_tir
 
-        from schedules.cpu.blocked import schedule_blocked
+        from schedules.cpu.blocked import accumulators_for, schedule_blocked
 
         from ..codegen.lowering import lower_blocked
 
@@ -303,7 +387,8 @@ class _Kernels:
         if got is None:
             knobs, source = (self.search.knobs_for(conv, dtype) if self.search is not None else (None, "default"))
             sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv, dtype)}))
-            schedule_blocked(sch, conv.kind, conv.block, int(self.target.num_cores), knobs)
+            schedule_blocked(sch, conv.kind, conv.block, int(self.target.num_cores), knobs,
+                             accumulators_for(self.target.vector_bits))
             name = f"sepgen_{conv.kind}_nchw{conv.block}c_{len(self.funcs)}"
             func = sch.mod["main"].with_attr("global_symbol", name).with_attr(KERNEL_ATTR, 1).with_attr("op_pattern", 8)
             got = (name, func, source)
@@ -334,9 +419,33 @@ class _Kernels:
         return got
 
 
-def _rewrite(mod, jobs: dict, block_size: int = 0):
-    """``mod`` with each group's tail binding replaced by ``call_tir``\\ s of its kernels; with ``block_size``,
-    blocked tensors stay blocked through a squeeze-excitation's mean and channel scale."""
+def _block_of(v) -> int:
+    """The block (last dimension) of a blocked Relax tensor."""
+    return int(v.ty.shape[-1])
+
+
+def _layout_text(conv, grp) -> str:
+    """``NCHW16c``, or ``NCHW16c (40 -> 48 channels)`` for a layer whose output is padded."""
+    c = grp.conv.spec.out_channels
+    return f"NCHW{conv.block}c" + (f" ({c} -> {conv.out_channels} channels)" if conv.out_channels != c else "")
+
+
+def _unblock(t, channels: int):
+    """The NCHW expression of a blocked tensor ``t`` of ``channels`` channels (dropping a padded block's
+    zero channels)."""
+    from tvm import relax
+
+    b = _block_of(t)
+    y = relax.op.layout_transform(t, index_map=lambda n, cb, h, w, ci: (n, cb * b + ci, h, w))
+    if int(t.ty.shape[1]) * b != channels:
+        y = relax.op.strided_slice(y, axes=[1], begin=[0], end=[channels])
+    return y
+
+
+def _rewrite(mod, jobs: dict, blocked_layout: bool = False):
+    """``mod`` with each group's tail binding replaced by ``call_tir``\\ s of its kernels; with
+    ``blocked_layout``, blocked tensors stay blocked (in their own block) through a squeeze-excitation's
+    mean and channel scale."""
     from tvm import relax
 
     @relax.expr_functor.mutator
@@ -353,18 +462,22 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
             return self.gvars[name]
 
         def to_blocked(self, orig, block: int):
-            """The blocked (N, C/B, H, W, B) version of ``orig``: a blocked kernel's own result, else converted
-            once and shared by every blocked consumer (a block of all C channels is NHWC)."""
-            key = orig.name if block == block_size or not block_size else (orig.name, block)
+            """The blocked (N, C/B, H, W, B) version of ``orig``: a blocked kernel's own result (when in that
+            block), else converted once and shared by every blocked consumer (a block of 1 is NCHW itself)."""
+            got = self.blocked.get(orig.name)
+            if got is not None and _block_of(got) == block:
+                return got
+            key = (orig.name, block)
             got = self.blocked.get(key)
             if got is None:
                 v = self.visit_expr(orig)
                 if block == 1:     # N, C, H, W, 1: the NCHW tensor itself (a view, no copy)
                     n, c, h, w = (int(d) for d in v.ty.shape)
                     got = self.builder_.emit(relax.op.reshape(v, (n, c, h, w, 1)))
-                else:
+                else:             # (zeros in the channels a padded block adds)
                     got = self.builder_.emit(relax.op.layout_transform(
-                        v, index_map=lambda n, c, h, w: (n, c // block, h, w, c % block)))
+                        v, index_map=lambda n, c, h, w: (n, c // block, h, w, c % block),
+                        pad_value=0.0 if int(v.ty.shape[1]) % block else None))
                 self.blocked[key] = got
             return got
 
@@ -377,7 +490,7 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
             n, c, h, w = out_shape
             yb = self.builder_.emit(relax.call_tir(self.gvar(name, func), args,
                                                    relax.TensorType([n, c // b, h, w, b], dtype)))
-            back = relax.op.layout_transform(yb, index_map=lambda n, cb, h, w, ci: (n, cb * b + ci, h, w))
+            back = _unblock(yb, int(binding.var.ty.shape[1]))
             if isinstance(binding.var, relax.DataflowVar):
                 new = self.builder_.emit(back, name_hint=binding.var.name)
             else:
@@ -395,11 +508,11 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
             would otherwise convert the tensor to NCHW and back).  True when it handled ``binding``."""
             v = binding.value
             op = getattr(getattr(v, "op", None), "name", None)
-            if op not in ("relax.mean", "relax.multiply") or not block_size:
+            if op not in ("relax.mean", "relax.multiply") or not blocked_layout:
                 return False
-            b = block_size
-            to_nchw = lambda t: relax.op.layout_transform(  # noqa: E731
-                t, index_map=lambda n, cb, h, w, ci: (n, cb * b + ci, h, w))
+
+            def to_nchw(t):
+                return _unblock(t, int(binding.var.ty.shape[1]))
             if op == "relax.mean":
                 x = v.args[0]
                 axes = sorted(int(a) % 4 for a in v.attrs.axis) if v.attrs.axis is not None else []
@@ -425,7 +538,7 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
             if gs is None or xs is None or len(gs) != 4 or gs[2:] != [1, 1] or gs[:2] != xs[:2] \
                     or xs[2:] == [1, 1]:
                 return False
-            gb = self.to_blocked(g, b)
+            gb = self.to_blocked(g, _block_of(self.blocked[a.name]))
             yb = self.builder_.emit(relax.op.multiply(self.blocked[a.name], gb))
             self.blocked[binding.var.name] = yb
             self.set_var_remap(binding.var, self.emit_like(binding, to_nchw(yb)))
@@ -440,10 +553,29 @@ def _rewrite(mod, jobs: dict, block_size: int = 0):
                                                   relax.TensorType(list(out_shape), dtype)))
             self.set_var_remap(binding.var, self.emit_like(binding, relax.op.reshape(y, list(job["out_shape"]))))
 
+        def visit_to_nhwc(self, binding) -> bool:
+            """``permute_dims(x, [0, 2, 3, 1])`` of a blocked tensor (ConvNeXt's depthwise output into its
+            layer norm): one copy from the blocked layout, whole blocks at a time, instead of a conversion
+            to NCHW and a transpose.  True when it handled ``binding``."""
+            v = binding.value
+            if not blocked_layout or getattr(getattr(v, "op", None), "name", None) != "relax.permute_dims":
+                return False
+            x = v.args[0]
+            axes = [int(a) for a in v.attrs.axes] if v.attrs.axes is not None else None
+            if axes != [0, 2, 3, 1] or not isinstance(x, relax.Var) or x.name not in self.blocked:
+                return False
+            xb = self.blocked[x.name]
+            b = _block_of(xb)
+            if int(xb.ty.shape[1]) * b != int(x.ty.shape[1]):     # a padded block: the general path
+                return False
+            y = relax.op.layout_transform(xb, index_map=lambda n, cb, h, w, ci: (n, h, w, cb * b + ci))
+            self.set_var_remap(binding.var, self.emit_like(binding, y))
+            return True
+
         def visit_var_binding_(self, binding):
             job = jobs.get(binding.var.name)
             if job is None:
-                if self.visit_channel_op(binding):
+                if self.visit_channel_op(binding) or self.visit_to_nhwc(binding):
                     return None
                 return super().visit_var_binding_(binding)
             if job.get("dense"):
@@ -695,11 +827,13 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
 
         search = BlockedSearch(tgt, trials=trials, log_dir=log_dir, progress=progress)
     plans = []
+    cblocks = plan_blocks(groups, tgt)
     for grp in groups:
         plan, predicted = _plan_group(grp, tolerance)
         tail = Tail(grp.residual is not None, grp.post_activation) if (grp.residual is not None
                                                                        or grp.post_activation) else None
-        plans.append((plan, predicted, tail, _blocked_conv(grp, plan, tgt, tail) if layout == "auto" else None))
+        plans.append((plan, predicted, tail,
+                      _blocked_conv(grp, plan, tgt, tail, cblocks) if layout == "auto" else None))
     expansions = _block_pairs(groups, [p[3] for p in plans], mod["main"])   # depthwise index -> expansion's
     in_block = {e: j for j, e in expansions.items()}
     def plan_layers(kernels, report, say: bool) -> dict:
@@ -710,7 +844,7 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
             calls, names, sources = [], [], []
             if i in in_block:      # computed inside the depthwise layer's expand_dw kernel
                 report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
-                                                 tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
+                                                 tuple(grp.fused), _layout_text(conv, grp), float(plan.error),
                                                  float(predicted), (), f"in #{in_block[i]}'s expand_dw kernel"))
                 _say(say, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
                                f"the expansion of #{in_block[i]}'s expand_dw block")
@@ -726,10 +860,10 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
                 calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
                               grp.residual if tail is not None and tail.residual else None))
                 jobs[grp.tail_var.name] = {"input": x, "calls": calls, "block": conv.block,
-                                           "in_block": conv.ib}
+                                           "in_block": conv.expand.ib if conv.expand is not None else conv.ib}
                 kind = "expand_dw" if i in expansions else "+".join(plan.kinds)
                 report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), kind,
-                                                 tuple(grp.fused), f"NCHW{conv.block}c", float(plan.error),
+                                                 tuple(grp.fused), _layout_text(conv, grp), float(plan.error),
                                                  float(predicted), (name,), bsource))
                 _say(say, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
                                f"{conv.kind} NCHW{conv.block}c{' +' + '+'.join(grp.fused) if grp.fused else ''}")
@@ -763,7 +897,7 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     report.seconds["plan+schedule"] = time.perf_counter() - t0 - report.seconds.get("tuning", 0.0)
 
     t0 = time.perf_counter()
-    mod = _rewrite(mod, jobs, tgt.vector_bits // 32 if layout == "auto" else 0)
+    mod = _rewrite(mod, jobs, layout == "auto")
     seq = tvm.transform.Sequential([
         relax.transform.DeadCodeElimination(),
         relax.transform.DecomposeOpsForInference(),

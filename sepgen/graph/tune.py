@@ -192,7 +192,7 @@ class BlockedSearch:
             ident, name = self._key(conv, dtype)
             path = self.root / f"{name}.json"
             log = self._read(path, ident)
-            cands = _candidates(conv)
+            cands = _candidates(conv, self.target)
             seen = [m["knobs"] for m in log["measured"]] + [f["knobs"] for f in log.get("failed", [])]
             states.append({"conv": conv, "dtype": dtype, "count": int(count), "path": path, "log": log,
                            "todo": [k for k in cands if k not in seen], "total": len(cands),
@@ -283,7 +283,7 @@ class BlockedSearch:
         path = self.root / f"{name}.json"
         log = self._read(path, ident)
         if self.trials > 0:
-            cands = _candidates(conv)[:self.trials]
+            cands = _candidates(conv, self.target)[:self.trials]
             done = [m["knobs"] for m in log["measured"]]
             todo = [k for k in cands if k not in done]
             if todo and self.progress:
@@ -359,14 +359,14 @@ class _RPCMeasure:
                 pass
 
 
-def _candidates(conv) -> list[dict]:
-    """Every knob setting of ``conv``'s template a search measures, the default first."""
-    from schedules.cpu.blocked import candidate_knobs
+def _candidates(conv, target) -> list[dict]:
+    """Every knob setting of ``conv``'s template a search measures on ``target``, the default first."""
+    from schedules.cpu.blocked import accumulators_for, candidate_knobs
 
     _, c, _, w = conv.in_shape
     _, _, oh, ow = conv.out_shape
     return candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
-                           padded=any(sum(p) for p in conv.padding))
+                           padded=any(sum(p) for p in conv.padding), acc=accumulators_for(target.vector_bits))
 
 
 def blocked_flops(conv) -> int:
@@ -402,13 +402,13 @@ def _build_blocked(conv, dtype: str, target, knobs: dict):
     from tvm import s_tir
     from tvm.s_tir.meta_schedule.arg_info import ArgInfo
 
-    from schedules.cpu.blocked import schedule_blocked
+    from schedules.cpu.blocked import accumulators_for, schedule_blocked
 
     from ..codegen.lowering import lower_blocked
     from ..codegen.tirpasses import register
 
     sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv, dtype)}))
-    schedule_blocked(sch, conv.kind, conv.block, int(target.num_cores), knobs)
+    schedule_blocked(sch, conv.kind, conv.block, int(target.num_cores), knobs, accumulators_for(target.vector_bits))
     lib = tvm.compile(sch.mod, target=target.to_tvm(), tir_pipeline=register())
     return lib, [([int(d) for d in a.shape], str(a.dtype)) for a in ArgInfo.from_prim_func(sch.mod["main"])]
 

@@ -107,13 +107,17 @@ def host_cores() -> int:
 
 
 def _host_vector_bits(cpu: str) -> int:
-    avx512 = ("znver4", "znver5", "skylake-avx512", "cascadelake", "icelake-server", "icelake-client",
-              "sapphirerapids", "tigerlake", "cooperlake", "emeraldrapids", "graniterapids")
-    if cpu in avx512:
-        return 512
-    if _host_arch() == "x86_64":
-        return 256
-    return 128
+    """The SIMD width of this machine's CPU: 512 where LLVM's model of it has AVX-512F (a name list would
+    miss models such as ``rocketlake``, which a hypervisor reports for Sapphire/Granite Rapids hosts)."""
+    if _host_arch() != "x86_64":
+        return 128
+    from tvm.target import Target, codegen
+
+    try:
+        feats = set(codegen.llvm_get_cpu_features(Target({"kind": "llvm", "mcpu": cpu})))
+    except Exception:  # noqa: BLE001 - an mcpu LLVM does not know: the baseline x86-64 width
+        feats = set()
+    return 512 if "avx512f" in feats else 256
 
 
 @lru_cache(maxsize=None)
