@@ -697,3 +697,39 @@ def test_avx512_blocks_tensors_by_16_padded_where_16_does_not_divide_and_by_8_wh
     assert plan_blocks([grp(48, 48, 6)], avx512) == {48: (16, 48)}   # groups of 8 in blocks of 16 (block-diagonal)
     assert plan_blocks([grp(48, 48, 2)], avx512) == {48: (16, 48)}   # groups of 24: by its channels (not blocked)
     assert plan_blocks([grp(40, 40, 5)], avx512) == {40: (16, 48)}   # groups of 8, padded with a zero group
+
+
+@pytest.mark.parametrize("shape", [(1, 14, 14, 96), (49, 96)])
+def test_layer_norm_gets_the_row_normalization_schedule_and_stays_exact(shape):
+    """A legalized layer norm is scheduled as one loop nest over tasks of rows, its reductions split into
+    vector-wide partial sums, parallel and vectorized; it computes what the unscheduled function does."""
+    import tvm
+    from tvm import relax
+
+    from schedules.cpu.generic import schedule_generic
+    from sepgen.codegen.tirpasses import register
+    from sepgen.targets.registry import get_target
+
+    c = shape[-1]
+    bb = relax.BlockBuilder()
+    x = relax.Var("x", relax.TensorType(list(shape), "float32"))
+    g = relax.Var("g", relax.TensorType([c], "float32"))
+    b = relax.Var("b", relax.TensorType([c], "float32"))
+    with bb.function("main", [x, g, b]):
+        with bb.dataflow():
+            o = bb.emit_output(relax.op.nn.layer_norm(x, g, b, axes=[-1], epsilon=1e-6))
+        bb.emit_func_output(o)
+    f = next(fn for _, fn in relax.transform.LegalizeOps()(bb.get()).functions_items()
+             if isinstance(fn, tvm.tirx.PrimFunc))
+    sched = schedule_generic(f, 16, 2)
+    text = sched.script()
+    assert "rf" in text and "T.vectorized" in text and "T.parallel" in text
+    rng = np.random.default_rng(4)
+    xs = (rng.standard_normal(shape) * 3 + 1).astype(np.float32)
+    gs, bs = rng.standard_normal(c).astype(np.float32), rng.standard_normal(c).astype(np.float32)
+    ref = torch.nn.functional.layer_norm(torch.from_numpy(xs), (c,), torch.from_numpy(gs), torch.from_numpy(bs), 1e-6)
+    lib = tvm.tirx.build(tvm.IRModule({"main": sched.with_attr("global_symbol", "main")}),
+                         target=get_target("host").to_tvm(), pipeline=register())
+    out = tvm.runtime.tensor(np.zeros(shape, np.float32))
+    lib["main"](*(tvm.runtime.tensor(a) for a in (xs, gs, bs)), out)
+    assert _rel(torch.from_numpy(out.numpy()), ref) < 1e-5

@@ -108,7 +108,7 @@ def host_cores() -> int:
 
 def _host_vector_bits(cpu: str) -> int:
     """The SIMD width of this machine's CPU: 512 where LLVM's model of it has AVX-512F (a name list would
-    miss models such as ``rocketlake``, which a hypervisor reports for Sapphire/Granite Rapids hosts)."""
+    miss models such as ``rocketlake``, which this AMX-capable Xeon host reports under its hypervisor)."""
     if _host_arch() != "x86_64":
         return 128
     from tvm.target import Target, codegen
