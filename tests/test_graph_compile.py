@@ -733,3 +733,33 @@ def test_layer_norm_gets_the_row_normalization_schedule_and_stays_exact(shape):
     out = tvm.runtime.tensor(np.zeros(shape, np.float32))
     lib["main"](*(tvm.runtime.tensor(a) for a in (xs, gs, bs)), out)
     assert _rel(torch.from_numpy(out.numpy()), ref) < 1e-5
+
+
+@pytest.mark.parametrize("c,b,h,w", [(96, 16, 14, 13), (24, 8, 16, 16)])
+def test_nchw_to_blocked_conversion_is_iterated_in_the_outputs_order(c, b, h, w):
+    """A legalized NCHW -> NCHW[x]c layout_transform gets the block innermost as one vector (contiguous
+    stores), rows parallel, and converts exactly."""
+    import tvm
+    from tvm import relax
+
+    from schedules.cpu.generic import schedule_generic
+    from sepgen.codegen.tirpasses import register
+    from sepgen.targets.registry import get_target
+
+    bb = relax.BlockBuilder()
+    x = relax.Var("x", relax.TensorType([1, c, h, w], "float32"))
+    with bb.function("main", [x]):
+        with bb.dataflow():
+            o = bb.emit_output(relax.op.layout_transform(x, index_map=lambda n, ch, i, j: (n, ch // b, i, j, ch % b)))
+        bb.emit_func_output(o)
+    f = next(fn for _, fn in relax.transform.LegalizeOps()(bb.get()).functions_items()
+             if isinstance(fn, tvm.tirx.PrimFunc))
+    sched = schedule_generic(f, 16, 2)
+    text = sched.script()
+    assert "T.vectorized" in text and "T.parallel" in text
+    xs = np.random.default_rng(5).standard_normal((1, c, h, w)).astype(np.float32)
+    lib = tvm.tirx.build(tvm.IRModule({"main": sched.with_attr("global_symbol", "main")}),
+                         target=get_target("host").to_tvm(), pipeline=register())
+    out = tvm.runtime.tensor(np.zeros((1, c // b, h, w, b), np.float32))
+    lib["main"](tvm.runtime.tensor(xs), out)
+    np.testing.assert_array_equal(out.numpy(), xs.reshape(1, c // b, b, h, w).transpose(0, 1, 3, 4, 2))

@@ -14,7 +14,8 @@ gives every such function:
   vectors inside the reduction, the outer tiles parallel,
 * a row normalization (layer norm: per-row reductions over the last axis, then an elementwise
   block): one loop nest over tasks of rows, the reductions split into vector-wide partial sums,
-* other reductions (global pooling): their spatial loops fused and parallel.
+* other reductions (global pooling): their spatial loops fused and parallel,
+* a conversion NCHW -> NCHW[x]c: iterated in the output's order, the block a vector.
 
 MetaSchedule tunes these functions when the user gives trials; this is what runs at 0.
 """
@@ -181,6 +182,38 @@ def _row_norm(sch, lanes: int, cores: int) -> bool:
     return True
 
 
+def _to_blocked(sch, lanes: int, cores: int) -> bool:
+    """A conversion NCHW -> NCHW[x]c (a legalized ``layout_transform``, which loops over its input and
+    scatters each row into the blocked output) iterated in the output's order instead: channels split by
+    the block, the block innermost and vectorized (its loads a gather across channel planes, its stores
+    contiguous), rows of channel blocks parallel (ConvNeXt's 96 x 56 x 56: 229 -> 40 us).  True when
+    ``sch`` has that shape and was so scheduled."""
+    names = _blocks(sch)
+    if len(names) != 1:
+        return False
+    blk = sch.get_sblock(names[0])
+    block = sch.get(blk)
+    loops = sch.get_loops(blk)
+    if len(loops) != 4 or len(block.writes) != 1 or len(block.reads) != 1:
+        return False
+    out = block.writes[0].source      # (TVM 0.27: a TensorRegion of a buffer Var)
+    src = block.reads[0].source
+    if len(out.shape) != 5 or len(src.shape) != 4:
+        return False
+    n, c, h, w = (int(d) for d in src.shape)
+    on, cb, oh, ow, b = (int(d) for d in out.shape)
+    if (on, oh, ow) != (n, h, w) or cb * b != c or b < 4 or [_extent(sch, lp) for lp in loops] != [n, c, h, w]:
+        return False
+    ln, lc, lh, lw = loops
+    lcb, lci = sch.split(lc, [None, b])
+    sch.reorder(ln, lcb, lh, lw, lci)
+    par = sch.fuse(ln, lcb, lh)
+    if cores > 1 and n * c * h * w >= PARALLEL_MIN_ELEMENTS:
+        sch.parallel(par)
+    sch.vectorize(lci)
+    return True
+
+
 def schedule_generic(func, lanes: int, cores: int):
     """``func`` (a legalized, unscheduled PrimFunc) scheduled as the module docstring says."""
     from tvm import IRModule, s_tir
@@ -188,7 +221,7 @@ def schedule_generic(func, lanes: int, cores: int):
     sch = s_tir.Schedule(IRModule({"main": func}))
     _inline_all(sch)
     try:
-        if _row_norm(sch, lanes, cores):
+        if _row_norm(sch, lanes, cores) or _to_blocked(sch, lanes, cores):
             return sch.mod["main"]
     except Exception:  # noqa: BLE001 - not that shape after all: the general rules, from the start
         pass
