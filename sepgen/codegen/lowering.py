@@ -442,9 +442,10 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     b = conv.block
     n_, c_, h_, w_ = conv.in_shape
     ib = conv.ib
-    if conv.out_channels % b or c_ % ib or (c_ % b and conv.kind not in ("dense", "direct", "pointwise")) \
-            or (conv.kind in ("depthwise", "expand_dw") and ib != b):
+    if conv.out_channels % b or c_ % ib or (c_ % b and conv.kind not in ("dense", "direct", "pointwise")):
         raise PlanError(f"blocked layout needs channels divisible by {b}: {c_} -> {conv.out_channels}")
+    if conv.kind in ("depthwise", "expand_dw") and ib != b:
+        raise PlanError(f"a blocked depthwise convolution reads the block it writes ({b}), not {ib}")
     if conv.groups > 1 and not (conv.kind == "direct" and ib == b and c_ == conv.out_channels == conv.groups * b):
         raise PlanError(f"a blocked grouped convolution needs groups of one block ({b} channels): "
                         f"{c_} -> {conv.out_channels} in {conv.groups} groups")

@@ -192,7 +192,7 @@ def plan_blocks(groups, tgt) -> dict:
     return out
 
 
-def _blocked_conv(grp: ConvGroup, plan, tgt, tail, cblocks: Optional[dict] = None):
+def _blocked_conv(grp: ConvGroup, plan, tgt, tail, cblocks: dict):
     """The blocked-layout kernel for a group whose plan is one 2-D convolution stage: depthwise, pointwise
     (stride 1, no padding) or any other with groups 1 or groups in one vector block (``direct``), output
     channels in a block (``cblocks``: :func:`plan_blocks`, padded channels computed as zeros; an input of
@@ -200,8 +200,6 @@ def _blocked_conv(grp: ConvGroup, plan, tgt, tail, cblocks: Optional[dict] = Non
     from ..codegen.lowering import BlockedConv
 
     s = plan.spec
-    if cblocks is None:
-        cblocks = plan_blocks([grp], tgt)
     if s.out_channels not in cblocks or len(s.input_shape) != 4 or len(plan.stages) != 1 or s.dtype != "float32":
         return None
     b, co = cblocks[s.out_channels]

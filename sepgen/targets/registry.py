@@ -107,16 +107,16 @@ def host_cores() -> int:
 
 
 def _host_vector_bits(cpu: str) -> int:
-    """The SIMD width of this machine's CPU: 512 where LLVM's model of it has AVX-512F (a name list would
-    miss models such as ``rocketlake``, which this AMX-capable Xeon host reports under its hypervisor)."""
-    if _host_arch() != "x86_64":
+    """The SIMD width of this machine's CPU: 512 where LLVM's model of it has AVX-512F (:func:`isa_features`;
+    a name list would miss models such as ``rocketlake``, which this AMX-capable Xeon host reports under
+    its hypervisor)."""
+    arch = _host_arch()
+    if arch != "x86_64":
         return 128
-    from tvm.target import Target, codegen
-
     try:
-        feats = set(codegen.llvm_get_cpu_features(Target({"kind": "llvm", "mcpu": cpu})))
+        feats = isa_features(TargetPreset("host", "cpu", arch, mcpu=cpu))
     except Exception:  # noqa: BLE001 - an mcpu LLVM does not know: the baseline x86-64 width
-        feats = set()
+        feats = frozenset()
     return 512 if "avx512f" in feats else 256
 
 
