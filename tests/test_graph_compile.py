@@ -166,12 +166,17 @@ def test_models_compile_to_one_program_matching_eager(name, size):
     for l in prog.report.layers:           # "NCHW16c (40 -> 48 channels)": padded with zero channels
         l.layout = l.layout.split(" (")[0]
     blocked = [l for l in prog.report.layers if l.layout in {f"NCHW{b}c" for b in blocks}]
-    assert blocked and all(l.plan in ("pointwise", "depthwise", "direct", "expand_dw") for l in blocked)
+    assert blocked and all(l.plan in ("pointwise", "depthwise", "direct", "expand_dw", "mbconv") for l in blocked)
     # the widest block wherever it divides the channels
     assert any(l.layout == f"NCHW{blocks[0]}c" for l in blocked)
-    # an expansion computed inside its depthwise layer's kernel names it
-    assert all(l.source == f"in #{l.index + 1}'s expand_dw kernel" and prog.report.layers[l.index + 1].plan
-               == "expand_dw" for l in prog.report.layers if not l.kernels)
+    # a layer computed inside another's kernel (an expansion in its depthwise layer's expand_dw kernel, an
+    # expansion and depthwise layer in their projection's mbconv kernel) names it
+    for l in prog.report.layers:
+        if not l.kernels:
+            kind = l.source.split("'s ")[-1].split()[0]
+            host = int(l.source.split("#")[1].split("'")[0])
+            assert l.source == f"in #{host}'s {kind} kernel" and prog.report.layers[host].plan == kind, l.source
+            assert (kind, host) in (("expand_dw", l.index + 1), ("mbconv", l.index + 1), ("mbconv", l.index + 2))
     assert all(l.layout in ("NCHW", *(f"NCHW{b}c" for b in blocks), *(f"rows x {b}" for b in blocks))
                for l in prog.report.layers)
     # the stem (3 input channels, read as NCHW) and the classifier (a dense kernel) are sepgen's blocked kernels
@@ -592,9 +597,97 @@ def test_every_expand_dw_block_setting_computes_expansion_then_depthwise(c, e, h
         assert _rel(y, ref) < 1e-5, kn
 
 
-def test_inverted_residual_blocks_compile_to_expand_dw_kernels():
-    """MBConv blocks (stride 1 with a residual, stride 2, 3x3 and 5x5) through compile_model: each short, wide
-    expansion is computed inside its depthwise layer's kernel, and the program matches eager."""
+@pytest.mark.parametrize("c,ib,e,o,ob,h,w,k,s,res", [
+    (8, 8, 48, 8, 8, 14, 14, 3, 1, True),       # MobileNetV2's 56x56 block in small: 8-blocks around 16-blocks
+    (16, 16, 32, 24, 8, 15, 13, 3, 2, False),   # stride 2, odd rows and columns, 24 channels out in 8-blocks
+    (16, 16, 32, 16, 16, 9, 7, 5, 1, True),     # 5x5 (EfficientNet), odd plane, residual
+    (8, 8, 32, 32, 16, 16, 14, 5, 2, False),    # 5x5 stride 2
+    (16, 16, 16, 16, 16, 11, 16, 7, 1, True),   # 7x7 (ConvNeXt's kernel), 11 rows
+    (16, 16, 32, 16, 16, 14, 14, 7, 2, False),  # 7x7 stride 2
+])
+def test_every_mbconv_setting_computes_a_whole_inverted_residual_block(c, ib, e, o, ob, h, w, k, s, res):
+    """The fused block kernel (mbconv: expansion -> depthwise -> projection, + residual) matches torch's 1x1
+    conv, ReLU6, depthwise conv, SiLU, 1x1 conv (+ the block's input) for each knob setting its search may
+    pick, with the weights packed as the compiler packs them."""
+    import types
+
+    import tvm
+    from tvm import s_tir
+
+    from schedules.cpu.blocked import MAX_ACCUMULATORS_AVX512, schedule_blocked
+    from sepgen.codegen.lowering import BlockedConv, Tail, lower_blocked
+    from sepgen.codegen.tirpasses import register
+    from sepgen.graph.compile import _packed_params
+    from sepgen.graph.tune import _candidates, blocked_flops, blocked_label
+    from sepgen.targets.registry import get_target
+
+    pad, eb = k // 2, 16
+    tgt = get_target("host")
+    ex = BlockedConv("pointwise", (1, c, h, w), e, block=eb, bias=True, activation="relu6",
+                     in_block=0 if ib == eb else ib)
+    dw = BlockedConv("depthwise", (1, e, h, w), e, kernel=(k, k), stride=(s, s), padding=((pad, pad), (pad, pad)),
+                     block=eb, bias=True, activation="silu")
+    _, _, oh, ow = dw.out_shape
+    if res:
+        assert (s, c) == (1, o)
+    conv = BlockedConv("mbconv", (1, e, oh, ow), o, block=ob, bias=True, tail=Tail(True, None) if res else None,
+                       in_block=0 if ob == eb else eb, expand=ex, dw=dw)
+    assert conv.out_shape == (1, o, oh, ow)
+    assert blocked_flops(conv) == 2 * (c * e * h * w + e * k * k * oh * ow + e * o * oh * ow)
+    assert blocked_label(conv) == f"mbconv {c}->{e}->{o} k{k}s{s} @{h}x{w}"
+    rng = np.random.default_rng(4)
+    t = lambda *shape: torch.from_numpy(rng.standard_normal(shape).astype(np.float32))  # noqa: E731
+    x, w1, b1, w2, b2, w3, b3 = t(1, c, h, w), t(e, c, 1, 1), t(e), t(e, 1, k, k), t(e), t(o, e, 1, 1), t(o)
+    F = torch.nn.functional
+    ref = F.conv2d(F.silu(F.conv2d(F.relu6(F.conv2d(x, w1, b1)), w2, b2, stride=s, padding=pad, groups=e)), w3, b3)
+    if res:
+        ref = ref + x
+    ns = types.SimpleNamespace
+    consts = [a for cv, wt, bs in ((ex, w1, b1), (dw, w2, b2), (conv, w3, b3))
+              for a in _packed_params(cv, ns(weight=wt.double().numpy(), bias=bs.double().numpy()), "float32")]
+
+    def blocked(a, b):
+        n, ch, hh, ww = a.shape
+        return np.ascontiguousarray(a.numpy().reshape(n, ch // b, b, hh, ww).transpose(0, 1, 3, 4, 2))
+    xb = blocked(x, ib)
+    knobs = _candidates(conv, tgt)
+    assert len(knobs) >= 2 and len({kn["rt"] for kn in knobs}) >= 1
+    for kn in knobs[:3] + knobs[-2:]:
+        sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
+        assert schedule_blocked(sch, "mbconv", ob, 2, kn, MAX_ACCUMULATORS_AVX512) == kn
+        lib = tvm.compile(sch.mod, target=tgt.to_tvm(), tir_pipeline=register())
+        args = [xb, *consts, *([blocked(x, ob)] if res else []), np.zeros(conv.blocked(conv.out_shape), np.float32)]
+        args = [tvm.runtime.tensor(a) for a in args]
+        lib["main"](*args)
+        y = torch.from_numpy(args[-1].numpy().transpose(0, 1, 4, 2, 3).reshape(ref.shape))
+        assert _rel(y, ref) < 1e-5, kn
+
+
+def test_mbconv_rejects_a_block_whose_parts_do_not_chain():
+    """An mbconv kernel whose depthwise layer does not produce what its projection reads, or without an
+    expansion, is refused with a PlanError naming both."""
+    import dataclasses
+
+    from sepgen.codegen.lowering import BlockedConv, lower_blocked
+    from sepgen.errors import PlanError
+
+    ex = BlockedConv("pointwise", (1, 16, 8, 8), 32, block=16)
+    dw = BlockedConv("depthwise", (1, 32, 8, 8), 32, kernel=(3, 3), padding=((1, 1), (1, 1)), block=16)
+    good = BlockedConv("mbconv", (1, 32, 8, 8), 16, block=16, expand=ex, dw=dw)
+    lower_blocked(good)
+    with pytest.raises(PlanError, match="depthwise layer into its projection"):
+        lower_blocked(dataclasses.replace(good, in_shape=(1, 32, 4, 4)))
+    with pytest.raises(PlanError, match="needs an expansion"):
+        lower_blocked(dataclasses.replace(good, expand=None))
+    with pytest.raises(PlanError, match="pointwise expansion"):
+        lower_blocked(dataclasses.replace(good, expand=dataclasses.replace(ex, out_channels=48)))
+
+
+def test_inverted_residual_blocks_compile_to_mbconv_kernels():
+    """Inverted-residual blocks (stride 1 with a residual, stride 2, 3x3 and 5x5) through compile_model: each
+    block's expansion and depthwise layer are computed inside its projection's mbconv kernel, and the
+    program matches eager; one with a squeeze-excitation between the depthwise layer and its projection
+    keeps an expand_dw kernel and a projection of its own."""
     def block(cin, cout, k, s):
         e = cin * 6
         return nn.Sequential(nn.Conv2d(cin, e, 1, bias=False), nn.BatchNorm2d(e), nn.ReLU6(),
@@ -620,10 +713,28 @@ def test_inverted_residual_blocks_compile_to_expand_dw_kernels():
     x = torch.randn(1, 16, 56, 56)
     prog = compile_model(m, (x,))
     plans = [l.plan for l in prog.report.layers]
-    assert plans.count("expand_dw") == 3, prog.report.format()
-    assert sum(l.kernels == () and l.source.endswith("expand_dw kernel") for l in prog.report.layers) == 3
+    assert plans == ["pointwise", "depthwise", "mbconv"] * 3, prog.report.format()
+    assert [l.source for l in prog.report.layers if not l.kernels] == \
+        [f"in #{p}'s mbconv kernel" for p in (2, 2, 5, 5, 8, 8)]
     with torch.no_grad():
         assert _rel(prog(x), m(x)) < 1e-5
+
+    class SE(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.fc1, self.fc2 = nn.Conv2d(c, 8, 1), nn.Conv2d(8, c, 1)
+
+        def forward(self, x):
+            return x * torch.sigmoid(self.fc2(torch.relu(self.fc1(x.mean((2, 3), keepdim=True)))))
+
+    se = block(16, 16, 3, 1)
+    se.insert(6, SE(96))
+    m2 = nn.Sequential(se).eval()
+    prog2 = compile_model(m2, (x,))
+    plans2 = [l.plan for l in prog2.report.layers]
+    assert "mbconv" not in plans2 and "expand_dw" in plans2, prog2.report.format()
+    with torch.no_grad():
+        assert _rel(prog2(x), m2(x)) < 1e-5
 
 
 @pytest.mark.parametrize("c,ib,o,b,expand", [

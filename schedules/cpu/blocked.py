@@ -48,10 +48,10 @@ def _first_divisor(n: int, prefs) -> int:
     return next((t for t in prefs if n % t == 0), 1)
 
 
-def _epilogue_at(sch, acc, loop, lanes: int) -> None:
-    """The epilogue applied as the accumulators are written back (no intermediate tensor), or, where TIR
-    refuses that, at the tile."""
-    ob = sch.get_sblock("conv_out")
+def _epilogue_at(sch, acc, loop, lanes: int, name: str = "conv_out") -> None:
+    """The epilogue (block ``name``) applied as the accumulators are written back (no intermediate tensor),
+    or, where TIR refuses that, at the tile."""
+    ob = sch.get_sblock(name)
     try:
         sch.reverse_compute_inline(ob)
     except Exception:  # noqa: BLE001 - not inlinable: its own loop nest at the tile
@@ -130,6 +130,60 @@ def _block_default(out_blocks: int, oh: int, ow: int, iw: int, cores: int = 2) -
     rt = next((t for t in ROW_TILES_BLOCK if oh % t == 0 and out_blocks * (oh // t) >= 4 * cores),
               next((t for t in ROW_TILES_BLOCK if oh % t == 0), oh))
     return {"rt": rt, "jt": _first_divisor(ow, COLUMN_TILES), "tw": _first_divisor(iw, EXPAND_TILES)}
+
+
+#: an mbconv task's tile buffers (the expanded rows it filters and the filtered rows it projects) are kept
+#: to about this many bytes (L2 is 1.25-2 MB a core on the x86 hosts measured here)
+MBCONV_TILE_BYTES = 1 << 20
+
+
+def _mbconv_rows(oh: int, ih: int, iw: int, ow: int, stride: int, kh: int, expanded: int, cores: int,
+                 limit: int = MBCONV_TILE_BYTES) -> list[int]:
+    """Output rows per mbconv task that divide the plane, give every core a task and whose tile buffers fit
+    ``limit`` bytes, largest first (fewer rows computed twice); at least the smallest divisor."""
+    def nbytes(rt):
+        return (min(ih, (rt - 1) * stride + kh) * iw + rt * ow) * expanded * 4
+    divs = [t for t in range(oh, 0, -1) if oh % t == 0]
+    ok = [t for t in divs if oh // t >= cores and nbytes(t) <= limit]
+    even = [t for t in ok if (oh // t) % cores == 0]
+    return even + [t for t in ok if t not in even] or [divs[-1]]
+
+
+def _register_pair(cols: int, blocks: int, acc: int, prefs=(8, 7, 6, 4, 5, 3, 2)) -> tuple[int, int]:
+    """(pixels, channel blocks) of a one-row register tile: the most pixels dividing ``cols``, then the most
+    blocks (3, 2, 1) dividing ``blocks`` within ``acc`` accumulators."""
+    tw = _first_divisor(cols, prefs)
+    return tw, next(o for o in (3, 2, 1) if blocks % o == 0 and tw * o <= acc)
+
+
+def _mbconv_default(out_blocks: int, oh: int, ow: int, ih: int, iw: int, stride: int, kh: int,
+                    expanded: int, eblk: int, cores: int = 2, acc: int = MAX_ACCUMULATORS) -> dict:
+    tw, obt = _register_pair(ow, out_blocks, acc)
+    etw, eobt = _register_pair(iw, expanded // eblk, acc)
+    return {"rt": _mbconv_rows(oh, ih, iw, ow, stride, kh, expanded, cores)[0], "tw": tw, "obt": obt,
+            "jt": _first_divisor(ow, COLUMN_TILES), "etw": etw, "eobt": eobt}
+
+
+def mbconv_candidates(out_blocks: int, oh: int, ow: int, ih: int, iw: int, stride: int, kh: int, expanded: int,
+                      eblk: int, cores: int = 2, acc: int = MAX_ACCUMULATORS) -> list[dict]:
+    """Every knob setting of an mbconv block a search measures, the default first: up to three row tiles
+    x two projection tiles x two expansion tiles x two depthwise column tiles."""
+    d = _mbconv_default(out_blocks, oh, ow, ih, iw, stride, kh, expanded, eblk, cores, acc)
+    out = [d]
+    tiles = [(d["tw"], d["obt"])] + [(tw, o) for tw in (4, 7, 8) for o in (1, 2, 3)
+                                     if ow % tw == 0 and out_blocks % o == 0 and 4 <= tw * o <= acc][:1]
+    etiles = [(d["etw"], d["eobt"])] + [(tw, o) for tw in (4, 7, 8) for o in (2, 1, 3)
+                                        if iw % tw == 0 and (expanded // eblk) % o == 0 and 4 <= tw * o <= acc
+                                        and (tw, o) != (d["etw"], d["eobt"])][:1]
+    jts = dict.fromkeys([d["jt"], *(j for j in (7, 4, 8) if ow % j == 0)][:2])
+    for rt in _mbconv_rows(oh, ih, iw, ow, stride, kh, expanded, cores)[:3]:
+        for tw, obt in dict.fromkeys(tiles):
+            for etw, eobt in dict.fromkeys(etiles):
+                for jt in jts:
+                    k = {"rt": rt, "tw": tw, "obt": obt, "jt": jt, "etw": etw, "eobt": eobt}
+                    if k not in out:
+                        out.append(k)
+    return out
 
 
 def default_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: int, iw: int = 0,
@@ -250,6 +304,8 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         return {"mt": mt, "obt": obt, "kt": kt, "order": order}
     if kind == "expand_dw":
         return _schedule_expand_dw(sch, lanes, cores, knobs)
+    if kind == "mbconv":
+        return _schedule_mbconv(sch, lanes, cores, knobs, acc)
     if kind == "depthwise":
         try:
             pad = sch.get_sblock("conv_pad")
@@ -333,3 +389,79 @@ def _schedule_expand_dw(sch, lanes: int, cores: int, knobs: dict | None) -> dict
     sch.unroll(rci)
     sch.decompose_reduction(ex, rcb)
     return {"rt": rt, "jt": jt, "tw": tw}
+
+
+def _mbconv_shape(sch) -> dict:
+    """The sizes :func:`mbconv_candidates` needs, read from an mbconv PrimFunc's blocks."""
+    n, ob, h, w, oi, rcb, rci = sch.get_loops(sch.get_sblock("conv"))
+    en, ecb, eh, ew, eci = sch.get_loops(sch.get_sblock("expand"))[:5]
+    dn, dcb, di, dj, dci, rh, rw = sch.get_loops(sch.get_sblock("dw"))
+    ih, oh = _extent(sch, eh), _extent(sch, h)
+    return {"out_blocks": _extent(sch, ob), "oh": oh, "ow": _extent(sch, w), "ih": ih, "iw": _extent(sch, ew),
+            "stride": max(1, round(ih / oh)), "kh": _extent(sch, rh),
+            "expanded": _extent(sch, ecb) * _extent(sch, eci), "eblk": _extent(sch, eci)}
+
+
+def _schedule_mbconv(sch, lanes: int, cores: int, knobs: dict | None, acc: int) -> dict:
+    """Parallel over tiles of ``rt`` output rows; per tile, the expansion's rows (micro-kernel ``etw`` pixels x
+    ``eobt`` channel blocks) into one tile buffer, the depthwise rows (``jt`` columns a register tile) into
+    another, then the projection's micro-kernel (``tw`` pixels x ``obt`` blocks) reading it, its epilogue
+    (bias, residual) at the tile.  Rows two tiles share are expanded twice (``kh - stride`` a tile)."""
+    try:
+        sch.compute_inline(sch.get_sblock("dw_pad"))
+    except Exception:  # noqa: BLE001 - no padding: no pad block
+        pass
+    knobs = knobs or _mbconv_default(**_mbconv_shape(sch), cores=cores, acc=acc)
+    rt, tw, obt = int(knobs["rt"]), int(knobs["tw"]), int(knobs["obt"])
+    jt, etw, eobt = int(knobs["jt"]), int(knobs["etw"]), int(knobs["eobt"])
+    blk = sch.get_sblock("conv")
+    n, ob, h, w, oi, rcb, rci = sch.get_loops(blk)
+    io, ii = sch.split(h, [None, rt])
+    wo, wi = sch.split(w, [None, tw])
+    obo, obi = sch.split(ob, [None, obt])
+    sch.reorder(n, io, ii, wo, obo, rcb, rci, wi, obi, oi)
+    par = sch.fuse(n, io)
+    sch.parallel(par)
+    # the depthwise rows of this tile, and the expanded rows they read, into tile buffers
+    for name in ("dw_out", "dw", "expand_out", "expand"):
+        sch.compute_at(sch.get_sblock(name), par, preserve_unit_loops=True)
+    # the projection: pointwise micro-kernel over the filtered tile
+    pacc = sch.cache_write(blk, 0, "local")
+    sch.reverse_compute_at(pacc, obo, preserve_unit_loops=True)
+    sch.vectorize(sch.get_loops(pacc)[-1])
+    _epilogue_at(sch, pacc, obo, lanes)
+    sch.vectorize(oi)
+    sch.unroll(obi)
+    sch.unroll(wi)
+    sch.unroll(rci)
+    sch.decompose_reduction(blk, rcb)
+    # the depthwise register tile, as in the depthwise schedule
+    dwb = sch.get_sblock("dw")
+    cb, i, j, ci, rh, rw = sch.get_loops(dwb)[-6:]
+    jo, ji = sch.split(j, [None, jt])
+    sch.reorder(cb, i, jo, rh, rw, ji, ci)
+    dacc = sch.cache_write(dwb, 0, "local")
+    sch.reverse_compute_at(dacc, jo, preserve_unit_loops=True)
+    sch.vectorize(sch.get_loops(dacc)[-1])
+    _epilogue_at(sch, dacc, jo, lanes, "dw_out")
+    sch.vectorize(ci)
+    sch.unroll(ji)
+    sch.unroll(rw)
+    sch.unroll(rh)
+    sch.decompose_reduction(dwb, rh)
+    # the expansion's micro-kernel: etw pixels x eobt channel blocks
+    ex = sch.get_sblock("expand")
+    ecb, eh, ew, eci, ercb, erci = sch.get_loops(ex)[-6:]
+    ewo, ewi = sch.split(ew, [None, etw])
+    eco, eci_b = sch.split(ecb, [None, eobt])
+    sch.reorder(eco, eh, ewo, ercb, erci, ewi, eci_b, eci)
+    eacc = sch.cache_write(ex, 0, "local")
+    sch.reverse_compute_at(eacc, ewo, preserve_unit_loops=True)
+    sch.vectorize(sch.get_loops(eacc)[-1])
+    _epilogue_at(sch, eacc, ewo, lanes, "expand_out")
+    sch.vectorize(eci)
+    sch.unroll(eci_b)
+    sch.unroll(ewi)
+    sch.unroll(erci)
+    sch.decompose_reduction(ex, ercb)
+    return {"rt": rt, "tw": tw, "obt": obt, "jt": jt, "etw": etw, "eobt": eobt}

@@ -16,6 +16,7 @@ Accumulation is float32 for float16 storage; intermediates of chains stay float3
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -194,9 +195,10 @@ def _activation(v, act, dtype):
         return v / (tirx.const(1, dtype) + fast_exp(-v, dtype))
     if act == "sigmoid":
         return tirx.const(1, dtype) / (tirx.const(1, dtype) + fast_exp(-v, dtype))
-    if act in ("hardswish", "hardsigmoid"):   # as torch computes them: x * relu6(x + 3) / 6, relu6(x + 3) / 6
+    if act in ("hardswish", "hardsigmoid"):   # torch's x * relu6(x + 3) / 6, relu6(x + 3) / 6, within an ulp:
+        # times 1/6, as LLVM keeps a division by 6 a division (16-lane AVX-512: 10.7 -> 5.3 cycles a vector)
         r6 = tirx.min(tirx.max(v + tirx.const(3, dtype), zero), tirx.const(6, dtype))
-        return (v * r6 if act == "hardswish" else r6) / tirx.const(6, dtype)
+        return (v * r6 if act == "hardswish" else r6) * tirx.const(1 / 6, dtype)
     if act == "gelu":   # exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as torch's default
         return tirx.const(0.5, dtype) * v * (tirx.const(1, dtype) + fast_erf(v * tirx.const(0.7071067811865476, dtype),
                                                                               dtype))
@@ -356,9 +358,17 @@ row-major.
 buffer (never written whole), filtered by this depthwise convolution (``in_shape`` is the expansion's
 output).  Arguments ``x`` (the expansion's input, blocked), ``we`` ``[E/B, C, B]``, ``be`` (when the
 expansion has a bias), ``w``, ``b``, ``r``, ``y`` as for depthwise; blocks ``expand``, ``expand_out``,
-``conv_pad``, ``conv``, ``conv_out``."""
+``conv_pad``, ``conv``, ``conv_out``.
 
-    kind: str                       # "pointwise" | "depthwise" | "direct" | "dense" | "expand_dw"
+``mbconv`` is a whole inverted-residual block in one kernel: the expansion (``expand``) and the depthwise
+layer (``dw``, a ``depthwise`` BlockedConv whose ``in_shape`` is the expansion's output) computed for one
+tile of output rows into tile buffers, then projected by this pointwise convolution (``in_shape`` is the
+depthwise layer's output, ``in_block`` its block), whose tail may add the block's input (``r``).  Neither
+the expanded nor the filtered tensor is written whole.  Arguments ``x`` (the expansion's input), ``we``,
+(``be``), ``wd``, (``bd``), ``w``, (``b``), (``r``), ``y``; blocks ``expand``, ``expand_out``, ``dw_pad``,
+``dw``, ``dw_out``, ``conv``, ``conv_out``."""
+
+    kind: str                       # "pointwise" | "depthwise" | "direct" | "dense" | "expand_dw" | "mbconv"
     in_shape: tuple                 # NCHW
     out_channels: int
     kernel: tuple = (1, 1)
@@ -371,7 +381,8 @@ expansion has a bias), ``w``, ``b``, ``r``, ``y`` as for depthwise; blocks ``exp
     tail: Optional[Tail] = None
     groups: int = 1                 # direct: 1, or channels / block (one block per group)
     in_block: int = 0               # direct: the input's block, 0 for ``block``
-    expand: Optional["BlockedConv"] = None   # expand_dw: the pointwise expansion computed inside the block
+    expand: Optional["BlockedConv"] = None   # expand_dw, mbconv: the pointwise expansion computed inside the block
+    dw: Optional["BlockedConv"] = None       # mbconv: the depthwise layer computed inside the block
 
     @property
     def ib(self) -> int:
@@ -392,7 +403,7 @@ expansion has a bias), ``w``, ``b``, ``r``, ``y`` as for depthwise; blocks ``exp
 
     def weight_shape(self) -> tuple:
         b = self.block
-        if self.kind in ("pointwise", "dense"):
+        if self.kind in ("pointwise", "dense", "mbconv"):
             return (self.out_channels // b, self.in_shape[1], b)
         if self.kind == "direct":
             if self.groups > 1:
@@ -437,6 +448,44 @@ def _lower_expand(conv: BlockedConv, dtype: str):
     return [x, we, *([be] if be is not None else [])], out
 
 
+def _lower_mbconv_dw(conv: BlockedConv, dtype: str):
+    """The expansion and depthwise layer of an ``mbconv`` block: the head placeholders and the depthwise
+    layer's output (blocked, its epilogue applied, block ``dw_out``)."""
+    d = conv.dw
+    if d is None or d.kind != "depthwise" or d.tail is not None or d.ib != d.block \
+            or conv.ib != d.block or tuple(conv.in_shape) != tuple(d.out_shape):
+        raise PlanError(f"an mbconv block needs a depthwise layer into its projection: "
+                        f"{d.describe() if d is not None else None} then {conv.describe()}")
+    head, xe = _lower_expand(dataclasses.replace(d, expand=conv.expand), dtype)
+    b = d.block
+    n_, c_, h_, w_ = d.in_shape
+    (pt, pb), (pl, pr) = d.padding
+    kh, kw = d.kernel
+    sh, sw = d.stride
+    dh, dwl = d.dilation
+    if pt or pb or pl or pr:
+        xp = te.compute((n_, c_ // b, h_ + pt + pb, w_ + pl + pr, b), lambda n, cb, i, j, ci: tirx.if_then_else(
+            tirx.all(i >= pt, i < h_ + pt, j >= pl, j < w_ + pl), xe[n, cb, i - pt, j - pl, ci],
+            tirx.const(0, dtype)), name="dw_pad")
+    else:
+        xp = xe
+    wd = te.placeholder(d.weight_shape(), dtype=dtype, name="wd")
+    bd = te.placeholder((d.out_channels // b, b), dtype=dtype, name="bd") if d.bias else None
+    rh = te.reduce_axis((0, kh), name="rh")
+    rw = te.reduce_axis((0, kw), name="rw")
+    acc = te.compute(d.blocked(d.out_shape), lambda n, cb, i, j, ci: te.sum(
+        xp[n, cb, i * sh + rh * dh, j * sw + rw * dwl, ci].astype("float32") * wd[cb, rh, rw, ci].astype("float32"),
+        axis=[rh, rw]), name="dw")
+
+    def epi(*idx):
+        v = acc[idx]
+        if bd is not None:
+            v = v + bd[idx[1], idx[-1]].astype("float32")
+        return _activation(v, d.activation, "float32").astype(dtype)
+
+    return [*head, wd, *([bd] if bd is not None else [])], te.compute(d.blocked(d.out_shape), epi, name="dw_out")
+
+
 def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     """The PrimFunc of a :class:`BlockedConv` (see its docstring for the arguments and blocks)."""
     b = conv.block
@@ -444,6 +493,8 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     ib = conv.ib
     if conv.out_channels % b or c_ % ib or (c_ % b and conv.kind not in ("dense", "direct", "pointwise")):
         raise PlanError(f"blocked layout needs channels divisible by {b}: {c_} -> {conv.out_channels}")
+    if conv.kind == "mbconv" and conv.expand is None:
+        raise PlanError(f"an mbconv block needs an expansion: {conv.describe()}")
     if conv.kind in ("depthwise", "expand_dw") and ib != b:
         raise PlanError(f"a blocked depthwise convolution reads the block it writes ({b}), not {ib}")
     if conv.groups > 1 and not (conv.kind == "direct" and ib == b and c_ == conv.out_channels == conv.groups * b):
@@ -454,12 +505,14 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
         x = te.placeholder((h_, c_), dtype=dtype, name="x")
     elif conv.kind == "expand_dw":
         head, x = _lower_expand(conv, dtype)
+    elif conv.kind == "mbconv":
+        head, x = _lower_mbconv_dw(conv, dtype)
     else:
         x = te.placeholder((n_, c_ // ib, h_, w_, ib), dtype=dtype, name="x")
     w = te.placeholder(conv.weight_shape(), dtype=dtype, name="w")
     bias = te.placeholder((conv.out_channels // b, b), dtype=dtype, name="b") if conv.bias else None
     oshape = conv.blocked(conv.out_shape)
-    if conv.kind == "pointwise":
+    if conv.kind in ("pointwise", "mbconv"):
         rcb = te.reduce_axis((0, c_ // ib), name="rcb")
         rci = te.reduce_axis((0, ib), name="rci")
         acc = te.compute(oshape, lambda n, ob, h, ww, oi: te.sum(
@@ -499,7 +552,7 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
         acc = te.compute(oshape, lambda n, cb, i, j, ci: te.sum(
             xp[n, cb, i * sh + rh * dh, j * sw + rw * dw, ci].astype("float32") * w[cb, rh, rw, ci].astype("float32"),
             axis=[rh, rw]), name="conv")
-    elif conv.kind not in ("pointwise", "dense"):
+    elif conv.kind not in ("pointwise", "dense", "mbconv"):
         raise PlanError(f"no blocked lowering for {conv.kind!r}")
     t = conv.tail
     r = te.placeholder(oshape, dtype=dtype, name="r") if t is not None and t.residual else None

@@ -245,32 +245,88 @@ BLOCK_MAX_IN_CHANNELS = 48
 BLOCK_MIN_WIDTH = 28
 
 
-def _block_pairs(groups: list, convs: list, func) -> dict:
+def _block_pairs(groups: list, convs: list, func, taken=()) -> dict:
     """``{depthwise group index: expansion group index}`` for the pairs one ``expand_dw`` kernel computes: a
     blocked pointwise layer (no residual or activation after its epilogue) whose result only that blocked
-    depthwise layer reads, with a short reduction and a wide plane (see ``BLOCK_MAX_IN_CHANNELS``)."""
+    depthwise layer reads, with a short reduction and a wide plane (see ``BLOCK_MAX_IN_CHANNELS``); none in
+    ``taken`` (layers of an ``mbconv`` block)."""
     from schedules.cpu.blocked import EXPAND_TILES
 
     from .fuse import _Graph
 
     g = _Graph(func)
-    readers = {}
-    for j, grp in enumerate(groups):
-        readers.setdefault(grp.input.name, []).append(j)
+    readers = _readers(groups)
     out = {}
-    for i, (grp, e) in enumerate(zip(groups, convs)):
-        if e is None or e.kind != "pointwise" or e.tail is not None or e.groups != 1:
+    for i in range(len(groups)):
+        if i in taken or convs[i] is None or not any(convs[i].in_shape[3] % t == 0 for t in EXPAND_TILES[:3]):
             continue
-        n, c, h, w = e.in_shape
-        if c > BLOCK_MAX_IN_CHANNELS or w < BLOCK_MIN_WIDTH or not any(w % t == 0 for t in EXPAND_TILES[:3]):
+        d = _expansion_reader(i, groups, convs, g, readers, BLOCK_MAX_IN_CHANNELS, BLOCK_MIN_WIDTH)
+        if d is not None and d not in taken:
+            out[d] = i
+    return out
+
+
+#: an expansion, depthwise layer and projection (each the only reader of the one before) run as one ``mbconv``
+#: kernel when the expansion has at most this many input channels ...
+MBCONV_MAX_IN_CHANNELS = 96
+#: ... and the depthwise output at least this many rows (two tasks of 7; at 7x7 a task of one row expands
+#: three).  Measured here (AVX-512, 2 threads): warm and alone, each at its best setting, against expand_dw
+#: + pointwise (or expand + depthwise + pointwise at 14x14), us: 32->192->32 at 28x28 84 against 92,
+#: 24->144->24 at 56x56 261 against 250, 16->96->24 at 112x112 s2 298 against 294, 64->384->64 at 14x14 81
+#: against 77, 96->576->96 177 against 157; but in the whole model, where the 0.4-1.8 MB filtered tensor is
+#: no longer written and read back, MobileNetV2 takes 3.37 ms against 3.70 (one process, alternating
+#: rounds, medians; defaults), 3.45 of it with the blocks at 28x28 and wider alone
+MBCONV_MIN_ROWS = 14
+
+
+def _expansion_reader(i: int, groups: list, convs: list, g, readers: dict, max_in: int, min_width: int):
+    """The index of the blocked depthwise layer that alone reads blocked pointwise expansion ``i`` (no tail,
+    at most ``max_in`` input channels, a plane at least ``min_width`` wide), else None."""
+    e = convs[i]
+    if e is None or e.kind != "pointwise" or e.tail is not None or e.groups != 1:
+        return None
+    n, c, h, w = e.in_shape
+    if c > max_in or w < min_width:
+        return None
+    js = readers.get(groups[i].tail_var.name, [])
+    if len(js) != 1 or len(g.users_of(groups[i].tail_var)) != 1:
+        return None
+    d = convs[js[0]]
+    if d is not None and d.kind == "depthwise" and d.tail is None and d.dilation == (1, 1) \
+            and d.in_shape == (n, e.out_channels, h, w):
+        return js[0]
+    return None
+
+
+def _readers(groups: list) -> dict:
+    out = {}
+    for j, grp in enumerate(groups):
+        out.setdefault(grp.input.name, []).append(j)
+    return out
+
+
+def _block_triples(groups: list, convs: list, func) -> dict:
+    """``{projection index: (expansion index, depthwise index)}`` for the inverted-residual blocks one
+    ``mbconv`` kernel computes: an expansion (see ``MBCONV_MAX_IN_CHANNELS``) whose result only a blocked
+    depthwise layer of at least ``MBCONV_MIN_ROWS`` output rows reads, whose result only a blocked pointwise
+    projection in its block reads."""
+    from .fuse import _Graph
+
+    g = _Graph(func)
+    readers = _readers(groups)
+    out, taken = {}, set()
+    for i in range(len(groups)):      # in order, a layer in one block at most (MobileNetV1's pw -> dw -> pw chain)
+        d = _expansion_reader(i, groups, convs, g, readers, MBCONV_MAX_IN_CHANNELS, 1)
+        if i in taken or d is None or convs[d].out_shape[2] < MBCONV_MIN_ROWS:
             continue
-        js = readers.get(grp.tail_var.name, [])
-        if len(js) != 1 or len(g.users_of(grp.tail_var)) != 1:
+        js = readers.get(groups[d].tail_var.name, [])
+        if len(js) != 1 or len(g.users_of(groups[d].tail_var)) != 1:
             continue
-        d = convs[js[0]]
-        if d is not None and d.kind == "depthwise" and d.tail is None and d.dilation == (1, 1) \
-                and d.in_shape == (n, e.out_channels, h, w):
-            out[js[0]] = i
+        p = convs[js[0]]
+        if p is not None and p.kind == "pointwise" and p.groups == 1 and p.ib == convs[d].block \
+                and tuple(p.in_shape) == tuple(convs[d].out_shape):
+            out[js[0]] = (i, d)
+            taken.update((i, d, js[0]))
     return out
 
 
@@ -297,7 +353,7 @@ def _packed_params(conv, grp: ConvGroup, dtype: str) -> list:
     bias = grp.bias
     if conv.bias and bias.shape[0] != o:
         bias = np.concatenate([bias, np.zeros(o - bias.shape[0], bias.dtype)])
-    if conv.kind == "pointwise":
+    if conv.kind in ("pointwise", "mbconv"):
         packed = w.reshape(o // b, b, -1).transpose(0, 2, 1)           # [O/B, C, B]
     elif conv.kind == "direct" and grouped:
         gw = w.shape[1]
@@ -832,7 +888,10 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
                                                                        or grp.post_activation) else None
         plans.append((plan, predicted, tail,
                       _blocked_conv(grp, plan, tgt, tail, cblocks) if layout == "auto" else None))
-    expansions = _block_pairs(groups, [p[3] for p in plans], mod["main"])   # depthwise index -> expansion's
+    convs = [p[3] for p in plans]
+    triples = _block_triples(groups, convs, mod["main"])   # projection index -> (expansion's, depthwise's)
+    in_mbconv = {j: p for p, ed in triples.items() for j in ed}
+    expansions = _block_pairs(groups, convs, mod["main"], in_mbconv)   # depthwise index -> expansion's
     in_block = {e: j for j, e in expansions.items()}
     def plan_layers(kernels, report, say: bool) -> dict:
         """Each group's kernels from ``kernels`` and its row of ``report``; returns the jobs of :func:`_rewrite`."""
@@ -840,6 +899,14 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
         for i, grp in enumerate(groups):
             plan, predicted, tail, conv = plans[i]
             calls, names, sources = [], [], []
+            if i in in_mbconv:     # computed inside the projection's mbconv kernel
+                p = in_mbconv[i]
+                report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
+                                                 tuple(grp.fused), _layout_text(conv, grp), float(plan.error),
+                                                 float(predicted), (), f"in #{p}'s mbconv kernel"))
+                _say(say, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
+                               f"inside #{p}'s mbconv block")
+                continue
             if i in in_block:      # computed inside the depthwise layer's expand_dw kernel
                 report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), "+".join(plan.kinds),
                                                  tuple(grp.fused), _layout_text(conv, grp), float(plan.error),
@@ -853,13 +920,19 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
                     e = expansions[i]
                     conv = dataclasses.replace(conv, kind="expand_dw", expand=plans[e][3])
                     x, consts = groups[e].input, _packed_params(plans[e][3], groups[e], plan.spec.dtype)
+                elif i in triples:
+                    e, d = triples[i]
+                    conv = dataclasses.replace(conv, kind="mbconv", expand=plans[e][3], dw=plans[d][3])
+                    x = groups[e].input
+                    consts = _packed_params(plans[e][3], groups[e], plan.spec.dtype) \
+                        + _packed_params(plans[d][3], groups[d], plan.spec.dtype)
                 name, func, bsource = kernels.get_blocked(conv, plan.spec.dtype)
                 consts = consts + _packed_params(conv, grp, plan.spec.dtype)
                 calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
                               grp.residual if tail is not None and tail.residual else None))
                 jobs[grp.tail_var.name] = {"input": x, "calls": calls, "block": conv.block,
                                            "in_block": conv.expand.ib if conv.expand is not None else conv.ib}
-                kind = "expand_dw" if i in expansions else "+".join(plan.kinds)
+                kind = "expand_dw" if i in expansions else "mbconv" if i in triples else "+".join(plan.kinds)
                 report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), kind,
                                                  tuple(grp.fused), _layout_text(conv, grp), float(plan.error),
                                                  float(predicted), (name,), bsource))

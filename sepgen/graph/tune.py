@@ -11,6 +11,7 @@ of the model's time is not done here.
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 from ..errors import BuildError
@@ -105,7 +106,6 @@ class BlockedSearch:
         self.notes: list[str] = []
 
     def _key(self, conv, dtype: str) -> tuple[dict, str]:
-        import dataclasses
         import hashlib
         import json
 
@@ -117,6 +117,12 @@ class BlockedSearch:
         for k, default in (("groups", 1), ("in_block", 0), ("expand", None)):   # absent from the logs written before they existed
             if fields.get(k) == default:
                 fields.pop(k)
+
+        def no_dw(d):                       # (at every level: an expand_dw's expansion has one too)
+            if isinstance(d, dict):
+                return {k: no_dw(v) for k, v in d.items() if not (k == "dw" and v is None)}
+            return d
+        fields = no_dw(fields)
         ident = {"conv": fields, "dtype": dtype,
                  "target": self.target.to_dict(), "tvm": tvm_version(), "template": TEMPLATE_VERSION}
         h = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
@@ -361,10 +367,15 @@ class _RPCMeasure:
 
 def _candidates(conv, target) -> list[dict]:
     """Every knob setting of ``conv``'s template a search measures on ``target``, the default first."""
-    from schedules.cpu.blocked import accumulators_for, candidate_knobs
+    from schedules.cpu.blocked import accumulators_for, candidate_knobs, mbconv_candidates
 
     _, c, _, w = conv.in_shape
     _, _, oh, ow = conv.out_shape
+    if conv.kind == "mbconv":
+        _, e, ih, iw = conv.dw.in_shape
+        return mbconv_candidates(conv.out_channels // conv.block, oh, ow, ih, iw, conv.dw.stride[0],
+                                 conv.dw.kernel[0], e, conv.dw.block, int(target.num_cores),
+                                 accumulators_for(target.vector_bits))
     return candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
                            padded=any(sum(p) for p in conv.padding), acc=accumulators_for(target.vector_bits))
 
@@ -378,6 +389,9 @@ def blocked_flops(conv) -> int:
         return 2 * h * c * o
     if conv.kind == "pointwise":
         return 2 * n * o * oh * ow * c
+    if conv.kind == "mbconv":
+        return 2 * n * o * oh * ow * c + blocked_flops(dataclasses.replace(conv.dw, kind="expand_dw",
+                                                                           expand=conv.expand))
     if conv.kind == "direct":
         per_out = conv.block if conv.groups > 1 else c
         return 2 * n * o * oh * ow * per_out * kh * kw
@@ -389,8 +403,11 @@ def blocked_label(conv) -> str:
     """``expand_dw 16->96 k3s2 @112x112``: a short name of a blocked kernel for progress lines."""
     n, c, h, w = conv.in_shape
     k = f" k{conv.kernel[0]}s{conv.stride[0]}" if conv.kind != "pointwise" and conv.kind != "dense" else ""
-    if conv.kind == "expand_dw" and conv.expand is not None:
+    if conv.kind in ("expand_dw", "mbconv") and conv.expand is not None:
         c = conv.expand.in_shape[1]
+    if conv.kind == "mbconv":
+        e, d = conv.expand.out_channels, conv.dw
+        return f"mbconv {c}->{e}->{conv.out_channels} k{d.kernel[0]}s{d.stride[0]} @{d.in_shape[2]}x{d.in_shape[3]}"
     if conv.kind == "dense":
         return f"dense {c}->{conv.out_channels} x{h}"
     return f"{conv.kind} {c}->{conv.out_channels}{k} @{h}x{w}"
