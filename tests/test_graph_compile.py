@@ -82,8 +82,9 @@ def test_epilogues_fuse_into_the_kernels_and_match_eager(epilogues):
     assert ("batch_norm", "silu") in got
     assert ("bias", "relu") in got                              # the SE's first FC
     assert ("bias", "sigmoid") in got and ("bias", "hardsigmoid") in got
-    assert ("bias", "relu6", "residual") in got
-    assert ("batch_norm", "residual", "relu") in got           # relu(x + f(x))
+    # the SE scales fused into the 1x1 layers after them (their weights scaled by the gate in the kernel)
+    assert ("channel_scale", "bias", "relu6", "residual") in got
+    assert ("channel_scale", "batch_norm", "residual", "relu") in got           # relu(x + f(x * h))
     assert prog.report.check["max_rel_error"] < 1e-5 and prog.report.check["top1_match"]
     # the same kernel is called twice for the two SE FCs of the same shape: one PrimFunc each (distinct epilogues)
     assert len(prog.report.layers) == 9
@@ -663,6 +664,54 @@ def test_every_mbconv_setting_computes_a_whole_inverted_residual_block(c, ib, e,
         assert _rel(y, ref) < 1e-5, kn
 
 
+@pytest.mark.parametrize("c,ib,o,b,res", [
+    (48, 16, 32, 16, True),    # EfficientNet's projection after its squeeze-excitation, + residual
+    (72, 8, 24, 8, False),     # blocks of 8
+    (96, 16, 24, 8, False),    # 16-blocked input, 8-blocked output
+])
+def test_a_gated_pointwise_kernel_scales_its_weights_by_the_gate(c, ib, o, b, res):
+    """A pointwise kernel with ``scale`` computes conv(x * gate) for a per-channel gate (its weights scaled
+    in the kernel) and matches torch for each setting its search may pick."""
+    import types
+
+    import tvm
+    from tvm import s_tir
+
+    from schedules.cpu.blocked import MAX_ACCUMULATORS_AVX512, schedule_blocked
+    from sepgen.codegen.lowering import BlockedConv, Tail, lower_blocked
+    from sepgen.codegen.tirpasses import register
+    from sepgen.graph.compile import _packed_params
+    from sepgen.graph.tune import _candidates
+    from sepgen.targets.registry import get_target
+
+    h, w = 7, 14
+    tgt = get_target("host")
+    conv = BlockedConv("pointwise", (1, c, h, w), o, block=b, in_block=0 if ib == b else ib, bias=True,
+                       tail=Tail(True, None) if res else None, scale=True)
+    assert "x gate" in conv.describe()
+    rng = np.random.default_rng(5)
+    t = lambda *shape: torch.from_numpy(rng.standard_normal(shape).astype(np.float32))  # noqa: E731
+    x, gate, w1, b1, r = t(1, c, h, w), torch.sigmoid(t(1, c, 1, 1)), t(o, c, 1, 1), t(o), t(1, o, h, w)
+    ref = torch.nn.functional.conv2d(x * gate, w1, b1) + (r if res else 0)
+    consts = _packed_params(conv, types.SimpleNamespace(weight=w1.double().numpy(), bias=b1.double().numpy()),
+                            "float32")
+
+    def blocked(a, bb):
+        n, ch, hh, ww = a.shape
+        return np.ascontiguousarray(a.numpy().reshape(n, ch // bb, bb, hh, ww).transpose(0, 1, 3, 4, 2))
+    knobs = _candidates(conv, tgt)
+    for kn in knobs[:3] + knobs[-2:]:
+        sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
+        assert schedule_blocked(sch, "pointwise", b, 2, kn, MAX_ACCUMULATORS_AVX512) == kn
+        lib = tvm.compile(sch.mod, target=tgt.to_tvm(), tir_pipeline=register())
+        args = [blocked(x, ib), blocked(gate, ib), *consts, *([blocked(r, b)] if res else []),
+                np.zeros(conv.blocked(conv.out_shape), np.float32)]
+        args = [tvm.runtime.tensor(a) for a in args]
+        lib["main"](*args)
+        y = torch.from_numpy(args[-1].numpy().transpose(0, 1, 4, 2, 3).reshape(ref.shape))
+        assert _rel(y, ref) < 1e-5, kn
+
+
 def test_mbconv_rejects_a_block_whose_parts_do_not_chain():
     """An mbconv kernel whose depthwise layer does not produce what its projection reads, or without an
     expansion, is refused with a PlanError naming both."""
@@ -733,6 +782,9 @@ def test_inverted_residual_blocks_compile_to_mbconv_kernels():
     prog2 = compile_model(m2, (x,))
     plans2 = [l.plan for l in prog2.report.layers]
     assert "mbconv" not in plans2 and "expand_dw" in plans2, prog2.report.format()
+    # ... and the squeeze-excitation's channel scale goes into the projection's weights (no scaled tensor)
+    assert prog2.report.layers[-1].fused[0] == "channel_scale", prog2.report.format()
+    assert not [gv.name_hint for gv, _ in prog2.ir.functions_items() if "multiply" in gv.name_hint]
     with torch.no_grad():
         assert _rel(prog2(x), m2(x)) < 1e-5
 

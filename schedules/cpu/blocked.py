@@ -264,6 +264,15 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
     """Schedule the blocked kernel in ``sch``; returns the knobs used (``knobs``, or the defaults for a
     target whose register tiles hold ``acc`` accumulators)."""
     blk = sch.get_sblock("conv")
+    if kind == "pointwise":
+        try:
+            scaled = sch.get_sblock("conv_scale")
+        except Exception:  # noqa: BLE001 - no input scale: no scaled weights
+            scaled = None
+        if scaled is not None:       # the weights scaled per input channel, parallel over output blocks
+            sn, sob, sc, soi = sch.get_loops(scaled)
+            sch.parallel(sch.fuse(sn, sob))
+            sch.vectorize(soi)
     if kind in ("pointwise", "direct"):
         try:
             pad = sch.get_sblock("conv_pad")

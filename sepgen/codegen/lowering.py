@@ -360,6 +360,10 @@ output).  Arguments ``x`` (the expansion's input, blocked), ``we`` ``[E/B, C, B]
 expansion has a bias), ``w``, ``b``, ``r``, ``y`` as for depthwise; blocks ``expand``, ``expand_out``,
 ``conv_pad``, ``conv``, ``conv_out``.
 
+A ``pointwise`` kernel with ``scale`` computes ``conv(x * s)`` for a per-channel ``s`` (a squeeze-excitation's
+gate, argument ``s`` ``[N, C/IB, 1, 1, IB]`` after ``x``) as ``conv`` with its weights scaled per input
+channel (block ``conv_scale``, ``[N, O/B, C, B]``): the scaled input is never written.
+
 ``mbconv`` is a whole inverted-residual block in one kernel: the expansion (``expand``) and the depthwise
 layer (``dw``, a ``depthwise`` BlockedConv whose ``in_shape`` is the expansion's output) computed for one
 tile of output rows into tile buffers, then projected by this pointwise convolution (``in_shape`` is the
@@ -383,6 +387,7 @@ the expanded nor the filtered tensor is written whole.  Arguments ``x`` (the exp
     in_block: int = 0               # direct: the input's block, 0 for ``block``
     expand: Optional["BlockedConv"] = None   # expand_dw, mbconv: the pointwise expansion computed inside the block
     dw: Optional["BlockedConv"] = None       # mbconv: the depthwise layer computed inside the block
+    scale: bool = False             # pointwise: the input scaled per channel first (a squeeze-excitation's gate)
 
     @property
     def ib(self) -> int:
@@ -414,7 +419,8 @@ the expanded nor the filtered tensor is written whole.  Arguments ``x`` (the exp
     def describe(self) -> str:
         k = "x".join(map(str, self.kernel))
         return (f"{self.kind}[{self.in_shape[1]}->{self.out_channels}, k={k}, stride={self.stride}, "
-                f"NCHW{self.block}c{', +bias' if self.bias else ''}{', +' + self.activation if self.activation else ''}"
+                f"NCHW{self.block}c{', x gate' if self.scale else ''}{', +bias' if self.bias else ''}"
+                f"{', +' + self.activation if self.activation else ''}"
                 f"{', +' + self.tail.describe() if self.tail else ''}]")
 
 
@@ -512,12 +518,25 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     w = te.placeholder(conv.weight_shape(), dtype=dtype, name="w")
     bias = te.placeholder((conv.out_channels // b, b), dtype=dtype, name="b") if conv.bias else None
     oshape = conv.blocked(conv.out_shape)
+    gate = None
+    if conv.scale:
+        if conv.kind != "pointwise":
+            raise PlanError(f"only a pointwise kernel scales its input per channel: {conv.describe()}")
+        gate = te.placeholder((n_, c_ // ib, 1, 1, ib), dtype=dtype, name="s")
+        head = [x, gate]
     if conv.kind in ("pointwise", "mbconv"):
         rcb = te.reduce_axis((0, c_ // ib), name="rcb")
         rci = te.reduce_axis((0, ib), name="rci")
-        acc = te.compute(oshape, lambda n, ob, h, ww, oi: te.sum(
-            x[n, rcb, h, ww, rci].astype("float32") * w[ob, rcb * ib + rci, oi].astype("float32"), axis=[rcb, rci]),
-            name="conv")
+        if gate is not None:
+            ws = te.compute((n_, conv.out_channels // b, c_, b), lambda n, ob, c, oi: (
+                w[ob, c, oi].astype("float32") * gate[n, c // ib, 0, 0, c % ib].astype("float32")), name="conv_scale")
+            acc = te.compute(oshape, lambda n, ob, h, ww, oi: te.sum(
+                x[n, rcb, h, ww, rci].astype("float32") * ws[n, ob, rcb * ib + rci, oi], axis=[rcb, rci]),
+                name="conv")
+        else:
+            acc = te.compute(oshape, lambda n, ob, h, ww, oi: te.sum(
+                x[n, rcb, h, ww, rci].astype("float32") * w[ob, rcb * ib + rci, oi].astype("float32"),
+                axis=[rcb, rci]), name="conv")
     elif conv.kind == "dense":
         rk = te.reduce_axis((0, c_), name="rk")
         acc = te.compute(oshape, lambda m, ob, oi: te.sum(

@@ -305,6 +305,11 @@ def _readers(groups: list) -> dict:
     return out
 
 
+#: a squeeze-excitation's channel scale into the projection after it (``_gated_inputs``): the projection's
+#: weights scaled by the gate in its kernel, so the scaled tensor is never written
+SE_SCALE_IN_PROJECTION = True
+
+
 def _block_triples(groups: list, convs: list, func) -> dict:
     """``{projection index: (expansion index, depthwise index)}`` for the inverted-residual blocks one
     ``mbconv`` kernel computes: an expansion (see ``MBCONV_MAX_IN_CHANNELS``) whose result only a blocked
@@ -327,6 +332,41 @@ def _block_triples(groups: list, convs: list, func) -> dict:
                 and tuple(p.in_shape) == tuple(convs[d].out_shape):
             out[js[0]] = (i, d)
             taken.update((i, d, js[0]))
+    return out
+
+
+def _gated_inputs(groups: list, convs: list, func, taken=()) -> dict:
+    """``{group index: (tensor var, gate var)}`` for the blocked pointwise layers (none in ``taken``) whose
+    input is ``tensor * gate`` (a squeeze-excitation's channel scale, an (N, C, 1, 1) gate, either operand
+    order) that only they read: their kernel scales its weights by the gate instead (``scale``)."""
+    from tvm import relax
+
+    from .fuse import _Graph, _op
+
+    g = _Graph(func)
+
+    def shape(t):
+        try:
+            return [int(d) for d in t.ty.shape]
+        except (TypeError, AttributeError):
+            return None
+    out = {}
+    for i, (grp, conv) in enumerate(zip(groups, convs)):
+        if i in taken or conv is None or conv.kind != "pointwise" or conv.groups != 1:
+            continue
+        v = g.binding.get(grp.input)
+        if v is None or _op(v) != "relax.multiply" or len(g.users_of(grp.input)) != 1:
+            continue
+        a, gate = v.args
+        if shape(a) is not None and shape(a)[2:] == [1, 1]:
+            a, gate = gate, a
+        if not (isinstance(a, relax.Var) and isinstance(gate, relax.Var)):
+            continue
+        xs, gs = shape(a), shape(gate)
+        if xs is None or gs is None or len(gs) != 4 or gs[2:] != [1, 1] or gs[:2] != xs[:2] or xs[2:] == [1, 1] \
+                or xs != shape(grp.input):
+            continue
+        out[i] = (a, gate)
     return out
 
 
@@ -538,7 +578,10 @@ def _rewrite(mod, jobs: dict, blocked_layout: bool = False):
         def visit_blocked(self, binding, job):
             b = job["block"]
             name, func, consts, out_shape, dtype, residual = job["calls"][0]
-            args = [self.to_blocked(job["input"], job.get("in_block") or b), *[relax.const(c) for c in consts]]
+            ib = job.get("in_block") or b
+            args = [self.to_blocked(job["input"], ib),
+                    *([self.to_blocked(job["gate"], ib)] if job.get("gate") is not None else []),
+                    *[relax.const(c) for c in consts]]
             if residual is not None:
                 args.append(self.to_blocked(residual, b))
             n, c, h, w = out_shape
@@ -893,6 +936,8 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
     in_mbconv = {j: p for p, ed in triples.items() for j in ed}
     expansions = _block_pairs(groups, convs, mod["main"], in_mbconv)   # depthwise index -> expansion's
     in_block = {e: j for j, e in expansions.items()}
+    gated = _gated_inputs(groups, convs, mod["main"], {*in_mbconv, *triples, *expansions, *in_block}) \
+        if SE_SCALE_IN_PROJECTION else {}
     def plan_layers(kernels, report, say: bool) -> dict:
         """Each group's kernels from ``kernels`` and its row of ``report``; returns the jobs of :func:`_rewrite`."""
         jobs = {}
@@ -926,15 +971,20 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
                     x = groups[e].input
                     consts = _packed_params(plans[e][3], groups[e], plan.spec.dtype) \
                         + _packed_params(plans[d][3], groups[d], plan.spec.dtype)
+                gate = None
+                if i in gated:
+                    x, gate = gated[i]
+                    conv = dataclasses.replace(conv, scale=True)
                 name, func, bsource = kernels.get_blocked(conv, plan.spec.dtype)
                 consts = consts + _packed_params(conv, grp, plan.spec.dtype)
                 calls.append((name, func, consts, tuple(conv.out_shape), plan.spec.dtype,
                               grp.residual if tail is not None and tail.residual else None))
-                jobs[grp.tail_var.name] = {"input": x, "calls": calls, "block": conv.block,
+                jobs[grp.tail_var.name] = {"input": x, "calls": calls, "block": conv.block, "gate": gate,
                                            "in_block": conv.expand.ib if conv.expand is not None else conv.ib}
                 kind = "expand_dw" if i in expansions else "mbconv" if i in triples else "+".join(plan.kinds)
+                fused = (("channel_scale",) if gate is not None else ()) + tuple(grp.fused)
                 report.layers.append(LayerReport(i, grp.conv.var, _conv_text(grp.conv.spec), kind,
-                                                 tuple(grp.fused), _layout_text(conv, grp), float(plan.error),
+                                                 fused, _layout_text(conv, grp), float(plan.error),
                                                  float(predicted), (name,), bsource))
                 _say(say, f"  [{i + 1}/{len(groups)}] {grp.conv.var}: {_conv_text(grp.conv.spec)} -> "
                                f"{conv.kind} NCHW{conv.block}c{' +' + '+'.join(grp.fused) if grp.fused else ''}")

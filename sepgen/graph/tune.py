@@ -114,13 +114,14 @@ class BlockedSearch:
         from ..version import tvm_version
 
         fields = json.loads(json.dumps(dataclasses.asdict(conv), default=str))
-        for k, default in (("groups", 1), ("in_block", 0), ("expand", None)):   # absent from the logs written before they existed
+        for k, default in (("groups", 1), ("in_block", 0), ("expand", None), ("scale", False)):   # absent from the logs written before they existed
             if fields.get(k) == default:
                 fields.pop(k)
 
-        def no_dw(d):                       # (at every level: an expand_dw's expansion has one too)
+        def no_dw(d):                       # (at every level: an expand_dw's expansion has them too)
             if isinstance(d, dict):
-                return {k: no_dw(v) for k, v in d.items() if not (k == "dw" and v is None)}
+                return {k: no_dw(v) for k, v in d.items() if not (k == "dw" and v is None)
+                        and not (k == "scale" and v is False)}
             return d
         fields = no_dw(fields)
         ident = {"conv": fields, "dtype": dtype,
