@@ -338,7 +338,10 @@ def _block_triples(groups: list, convs: list, func) -> dict:
 def _gated_inputs(groups: list, convs: list, func, taken=()) -> dict:
     """``{group index: (tensor var, gate var)}`` for the blocked pointwise layers (none in ``taken``) whose
     input is ``tensor * gate`` (a squeeze-excitation's channel scale, an (N, C, 1, 1) gate, either operand
-    order) that only they read: their kernel scales its weights by the gate instead (``scale``)."""
+    order) that only they read, on a plane of at least as many pixels as they have output channels (the
+    weights no larger than the tensor): their kernel scales its weights by the gate instead (``scale``).
+    Measured here (one process, alternating rounds): EfficientNet-B0 6.25 ms against 6.46, MobileNetV3 level;
+    RegNetY-400MF, whose 7x7 gates multiply 440x440 weights for 49 pixels, 1% slower before this bound."""
     from tvm import relax
 
     from .fuse import _Graph, _op
@@ -364,7 +367,7 @@ def _gated_inputs(groups: list, convs: list, func, taken=()) -> dict:
             continue
         xs, gs = shape(a), shape(gate)
         if xs is None or gs is None or len(gs) != 4 or gs[2:] != [1, 1] or gs[:2] != xs[:2] or xs[2:] == [1, 1] \
-                or xs != shape(grp.input):
+                or xs != shape(grp.input) or xs[2] * xs[3] < conv.out_channels:   # (scaling the weights: more work)
             continue
         out[i] = (a, gate)
     return out
