@@ -240,6 +240,16 @@ def candidate_knobs(kind: str, in_channels: int, out_blocks: int, oh: int, ow: i
                         if ow % tw == 0 and oh % th == 0 and out_blocks % obt == 0 and th * tw <= 8 \
                                 and 4 <= th * tw * obt <= acc and k not in out:
                             out.append(k)
+        if kind == "pointwise" and acc >= MAX_ACCUMULATORS_AVX512:
+            # with 32 registers, tiles of 9-16 pixels, for channel counts whose blocks pair badly (RegNet's
+            # 208 = 13 x 16: 208->208 at 14x14 89 -> 70 us with 14 pixels x 1 block)
+            for tw in (14, 7, 8, 4, 16, 6, 12):
+                for th in (1, 2, 3, 4):
+                    for obt in (1, 2):
+                        k = {"th": th, "tw": tw, "obt": obt, "order": "co"}
+                        if ow % tw == 0 and oh % th == 0 and out_blocks % obt == 0 and 8 < th * tw <= 16 \
+                                and th * tw * obt <= acc and k not in out:
+                            out.append(k)
     elif kind == "dense":
         kt = out[0]["kt"]
         for mt in ROW_TILES:
