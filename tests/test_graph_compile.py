@@ -341,7 +341,9 @@ def test_cli_compile_model_and_run_model(tmp_path):
     rep = json.loads((tmp_path / "r.json").read_text())
     assert (out / "program.so").is_file() and (out / "params.bin").is_file() and rep["layers"]
     # each kernel was timed on its own: every layer has its measured time, the rest is summed
-    assert all(l["kernel_us"] > 0 for l in rep["layers"]) and rep["profile"]["other_us"] >= 0
+    # (a layer computed inside another's kernel has no time of its own)
+    assert all(l["kernel_us"] > 0 if l["kernels"] else l["kernel_us"] is None for l in rep["layers"])
+    assert any(l["kernel_us"] for l in rep["layers"]) and rep["profile"]["other_us"] >= 0
     assert "measured, each function on its own" in r.stdout
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]     # no temp dir left behind
     np.save(tmp_path / "x.npy", np.random.default_rng(0).standard_normal((1, 3, 32, 32)).astype(np.float32))
@@ -605,17 +607,20 @@ def test_every_expand_dw_block_setting_computes_expansion_then_depthwise(c, e, h
     (8, 8, 32, 32, 16, 16, 14, 5, 2, False),    # 5x5 stride 2
     (16, 16, 16, 16, 16, 11, 16, 7, 1, True),   # 7x7 (ConvNeXt's kernel), 11 rows
     (16, 16, 32, 16, 16, 14, 14, 7, 2, False),  # 7x7 stride 2
+    (None, 16, 32, 48, 16, 14, 14, 3, 1, False),   # no expansion: MobileNetV1's depthwise -> pointwise
+    (None, 16, 32, 32, 16, 15, 13, 3, 2, False),   # ... stride 2, odd plane
+    (None, 16, 16, 16, 16, 9, 9, 5, 1, True),      # ... 5x5 + residual
 ])
 def test_every_mbconv_setting_computes_a_whole_inverted_residual_block(c, ib, e, o, ob, h, w, k, s, res):
-    """The fused block kernel (mbconv: expansion -> depthwise -> projection, + residual) matches torch's 1x1
-    conv, ReLU6, depthwise conv, SiLU, 1x1 conv (+ the block's input) for each knob setting its search may
-    pick, with the weights packed as the compiler packs them."""
+    """The fused block kernel (mbconv: expansion -> depthwise -> projection, + residual; or without the
+    expansion, ``c`` None) matches torch's 1x1 conv, ReLU6, depthwise conv, SiLU, 1x1 conv (+ the block's
+    input) for each knob setting its search may pick, with the weights packed as the compiler packs them."""
     import types
 
     import tvm
     from tvm import s_tir
 
-    from schedules.cpu.blocked import MAX_ACCUMULATORS_AVX512, schedule_blocked
+    from schedules.cpu.blocked import accumulators_for, schedule_blocked
     from sepgen.codegen.lowering import BlockedConv, Tail, lower_blocked
     from sepgen.codegen.tirpasses import register
     from sepgen.graph.compile import _packed_params
@@ -624,8 +629,10 @@ def test_every_mbconv_setting_computes_a_whole_inverted_residual_block(c, ib, e,
 
     pad, eb = k // 2, 16
     tgt = get_target("host")
+    expand = c is not None
+    c = c if expand else e
     ex = BlockedConv("pointwise", (1, c, h, w), e, block=eb, bias=True, activation="relu6",
-                     in_block=0 if ib == eb else ib)
+                     in_block=0 if ib == eb else ib) if expand else None
     dw = BlockedConv("depthwise", (1, e, h, w), e, kernel=(k, k), stride=(s, s), padding=((pad, pad), (pad, pad)),
                      block=eb, bias=True, activation="silu")
     _, _, oh, ow = dw.out_shape
@@ -634,17 +641,18 @@ def test_every_mbconv_setting_computes_a_whole_inverted_residual_block(c, ib, e,
     conv = BlockedConv("mbconv", (1, e, oh, ow), o, block=ob, bias=True, tail=Tail(True, None) if res else None,
                        in_block=0 if ob == eb else eb, expand=ex, dw=dw)
     assert conv.out_shape == (1, o, oh, ow)
-    assert blocked_flops(conv) == 2 * (c * e * h * w + e * k * k * oh * ow + e * o * oh * ow)
-    assert blocked_label(conv) == f"mbconv {c}->{e}->{o} k{k}s{s} @{h}x{w}"
+    assert blocked_flops(conv) == 2 * (c * e * h * w * expand + e * k * k * oh * ow + e * o * oh * ow)
+    assert blocked_label(conv) == f"mbconv {f'{c}->' if expand else ''}{e}->{o} k{k}s{s} @{h}x{w}"
     rng = np.random.default_rng(4)
     t = lambda *shape: torch.from_numpy(rng.standard_normal(shape).astype(np.float32))  # noqa: E731
     x, w1, b1, w2, b2, w3, b3 = t(1, c, h, w), t(e, c, 1, 1), t(e), t(e, 1, k, k), t(e), t(o, e, 1, 1), t(o)
     F = torch.nn.functional
-    ref = F.conv2d(F.silu(F.conv2d(F.relu6(F.conv2d(x, w1, b1)), w2, b2, stride=s, padding=pad, groups=e)), w3, b3)
+    mid = F.relu6(F.conv2d(x, w1, b1)) if expand else x
+    ref = F.conv2d(F.silu(F.conv2d(mid, w2, b2, stride=s, padding=pad, groups=e)), w3, b3)
     if res:
         ref = ref + x
     ns = types.SimpleNamespace
-    consts = [a for cv, wt, bs in ((ex, w1, b1), (dw, w2, b2), (conv, w3, b3))
+    consts = [a for cv, wt, bs in ((ex, w1, b1), (dw, w2, b2), (conv, w3, b3)) if cv is not None
               for a in _packed_params(cv, ns(weight=wt.double().numpy(), bias=bs.double().numpy()), "float32")]
 
     def blocked(a, b):
@@ -652,10 +660,11 @@ def test_every_mbconv_setting_computes_a_whole_inverted_residual_block(c, ib, e,
         return np.ascontiguousarray(a.numpy().reshape(n, ch // b, b, hh, ww).transpose(0, 1, 3, 4, 2))
     xb = blocked(x, ib)
     knobs = _candidates(conv, tgt)
-    assert len(knobs) >= 2 and len({kn["rt"] for kn in knobs}) >= 1
-    for kn in knobs[:3] + knobs[-2:]:
+    assert len(knobs) >= 2 and all(("etw" in kn) == expand for kn in knobs)
+    for kn in [None] + knobs[:3] + knobs[-2:]:
         sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
-        assert schedule_blocked(sch, "mbconv", ob, 2, kn, MAX_ACCUMULATORS_AVX512) == kn
+        assert schedule_blocked(sch, "mbconv", ob, int(tgt.num_cores), kn, accumulators_for(tgt.vector_bits)) \
+            == (kn or knobs[0])
         lib = tvm.compile(sch.mod, target=tgt.to_tvm(), tir_pipeline=register())
         args = [xb, *consts, *([blocked(x, ob)] if res else []), np.zeros(conv.blocked(conv.out_shape), np.float32)]
         args = [tvm.runtime.tensor(a) for a in args]
@@ -713,8 +722,8 @@ def test_a_gated_pointwise_kernel_scales_its_weights_by_the_gate(c, ib, o, b, re
 
 
 def test_mbconv_rejects_a_block_whose_parts_do_not_chain():
-    """An mbconv kernel whose depthwise layer does not produce what its projection reads, or without an
-    expansion, is refused with a PlanError naming both."""
+    """An mbconv kernel whose depthwise layer does not produce what its projection reads, or whose expansion
+    does not feed its depthwise layer, is refused with a PlanError naming them."""
     import dataclasses
 
     from sepgen.codegen.lowering import BlockedConv, lower_blocked
@@ -726,8 +735,8 @@ def test_mbconv_rejects_a_block_whose_parts_do_not_chain():
     lower_blocked(good)
     with pytest.raises(PlanError, match="depthwise layer into its projection"):
         lower_blocked(dataclasses.replace(good, in_shape=(1, 32, 4, 4)))
-    with pytest.raises(PlanError, match="needs an expansion"):
-        lower_blocked(dataclasses.replace(good, expand=None))
+    with pytest.raises(PlanError, match="depthwise layer into its projection"):
+        lower_blocked(dataclasses.replace(good, dw=None))
     with pytest.raises(PlanError, match="pointwise expansion"):
         lower_blocked(dataclasses.replace(good, expand=dataclasses.replace(ex, out_channels=48)))
 
@@ -767,6 +776,19 @@ def test_inverted_residual_blocks_compile_to_mbconv_kernels():
         [f"in #{p}'s mbconv kernel" for p in (2, 2, 5, 5, 8, 8)]
     with torch.no_grad():
         assert _rel(prog(x), m(x)) < 1e-5
+
+    def dwpw(c, o, s):
+        return [nn.Conv2d(c, c, 3, s, 1, groups=c, bias=False), nn.BatchNorm2d(c), nn.ReLU(),
+                nn.Conv2d(c, o, 1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
+    # MobileNetV1's pairs, no expansion (a 1x1 of 128 channels is too long to expand inside a block)
+    v1 = nn.Sequential(*dwpw(128, 128, 1), *dwpw(128, 64, 2)).eval()
+    x1 = torch.randn(1, 128, 28, 28)
+    prog1 = compile_model(v1, (x1,))
+    assert [l.plan for l in prog1.report.layers] == ["depthwise", "mbconv"] * 2, prog1.report.format()
+    assert [l.source for l in prog1.report.layers if not l.kernels] == ["in #1's mbconv kernel",
+                                                                        "in #3's mbconv kernel"]
+    with torch.no_grad():
+        assert _rel(prog1(x1), v1(x1)) < 1e-5
 
     class SE(nn.Module):
         def __init__(self, c):

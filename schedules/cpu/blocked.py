@@ -138,11 +138,12 @@ MBCONV_TILE_BYTES = 1 << 20
 
 
 def _mbconv_rows(oh: int, ih: int, iw: int, ow: int, stride: int, kh: int, expanded: int, cores: int,
-                 limit: int = MBCONV_TILE_BYTES) -> list[int]:
+                 limit: int = MBCONV_TILE_BYTES, expand: bool = True) -> list[int]:
     """Output rows per mbconv task that divide the plane, give every core a task and whose tile buffers fit
-    ``limit`` bytes, largest first (fewer rows computed twice); at least the smallest divisor."""
+    ``limit`` bytes, largest first (fewer rows computed twice); at least the smallest divisor.  Without an
+    expansion the only buffer is the filtered rows'."""
     def nbytes(rt):
-        return (min(ih, (rt - 1) * stride + kh) * iw + rt * ow) * expanded * 4
+        return ((min(ih, (rt - 1) * stride + kh) * iw if expand else 0) + rt * ow) * expanded * 4
     divs = [t for t in range(oh, 0, -1) if oh % t == 0]
     ok = [t for t in divs if oh // t >= cores and nbytes(t) <= limit]
     even = [t for t in ok if (oh // t) % cores == 0]
@@ -157,30 +158,34 @@ def _register_pair(cols: int, blocks: int, acc: int, prefs=(8, 7, 6, 4, 5, 3, 2)
 
 
 def _mbconv_default(out_blocks: int, oh: int, ow: int, ih: int, iw: int, stride: int, kh: int,
-                    expanded: int, eblk: int, cores: int = 2, acc: int = MAX_ACCUMULATORS) -> dict:
+                    expanded: int, eblk: int, cores: int = 2, acc: int = MAX_ACCUMULATORS, expand: bool = True) -> dict:
     tw, obt = _register_pair(ow, out_blocks, acc)
-    etw, eobt = _register_pair(iw, expanded // eblk, acc)
-    return {"rt": _mbconv_rows(oh, ih, iw, ow, stride, kh, expanded, cores)[0], "tw": tw, "obt": obt,
-            "jt": _first_divisor(ow, COLUMN_TILES), "etw": etw, "eobt": eobt}
+    out = {"rt": _mbconv_rows(oh, ih, iw, ow, stride, kh, expanded, cores, expand=expand)[0], "tw": tw, "obt": obt,
+           "jt": _first_divisor(ow, COLUMN_TILES)}
+    if expand:
+        out["etw"], out["eobt"] = _register_pair(iw, expanded // eblk, acc)
+    return out
 
 
 def mbconv_candidates(out_blocks: int, oh: int, ow: int, ih: int, iw: int, stride: int, kh: int, expanded: int,
-                      eblk: int, cores: int = 2, acc: int = MAX_ACCUMULATORS) -> list[dict]:
+                      eblk: int, cores: int = 2, acc: int = MAX_ACCUMULATORS, expand: bool = True) -> list[dict]:
     """Every knob setting of an mbconv block a search measures, the default first: up to three row tiles
-    x two projection tiles x two expansion tiles x two depthwise column tiles."""
-    d = _mbconv_default(out_blocks, oh, ow, ih, iw, stride, kh, expanded, eblk, cores, acc)
+    x two projection tiles x two expansion tiles (with an expansion) x two depthwise column tiles."""
+    d = _mbconv_default(out_blocks, oh, ow, ih, iw, stride, kh, expanded, eblk, cores, acc, expand)
     out = [d]
     tiles = [(d["tw"], d["obt"])] + [(tw, o) for tw in (4, 7, 8) for o in (1, 2, 3)
                                      if ow % tw == 0 and out_blocks % o == 0 and 4 <= tw * o <= acc][:1]
     etiles = [(d["etw"], d["eobt"])] + [(tw, o) for tw in (4, 7, 8) for o in (2, 1, 3)
                                         if iw % tw == 0 and (expanded // eblk) % o == 0 and 4 <= tw * o <= acc
-                                        and (tw, o) != (d["etw"], d["eobt"])][:1]
+                                        and (tw, o) != (d["etw"], d["eobt"])][:1] if expand else [None]
     jts = dict.fromkeys([d["jt"], *(j for j in (7, 4, 8) if ow % j == 0)][:2])
-    for rt in _mbconv_rows(oh, ih, iw, ow, stride, kh, expanded, cores)[:3]:
+    for rt in _mbconv_rows(oh, ih, iw, ow, stride, kh, expanded, cores, expand=expand)[:3]:
         for tw, obt in dict.fromkeys(tiles):
-            for etw, eobt in dict.fromkeys(etiles):
+            for et in dict.fromkeys(etiles):
                 for jt in jts:
-                    k = {"rt": rt, "tw": tw, "obt": obt, "jt": jt, "etw": etw, "eobt": eobt}
+                    k = {"rt": rt, "tw": tw, "obt": obt, "jt": jt}
+                    if et is not None:
+                        k["etw"], k["eobt"] = et
                     if k not in out:
                         out.append(k)
     return out
@@ -410,15 +415,30 @@ def _schedule_expand_dw(sch, lanes: int, cores: int, knobs: dict | None) -> dict
     return {"rt": rt, "jt": jt, "tw": tw}
 
 
+def _has_block(sch, name: str) -> bool:
+    try:
+        sch.get_sblock(name)
+        return True
+    except Exception:  # noqa: BLE001 - no such block
+        return False
+
+
 def _mbconv_shape(sch) -> dict:
     """The sizes :func:`mbconv_candidates` needs, read from an mbconv PrimFunc's blocks."""
     n, ob, h, w, oi, rcb, rci = sch.get_loops(sch.get_sblock("conv"))
-    en, ecb, eh, ew, eci = sch.get_loops(sch.get_sblock("expand"))[:5]
     dn, dcb, di, dj, dci, rh, rw = sch.get_loops(sch.get_sblock("dw"))
-    ih, oh = _extent(sch, eh), _extent(sch, h)
-    return {"out_blocks": _extent(sch, ob), "oh": oh, "ow": _extent(sch, w), "ih": ih, "iw": _extent(sch, ew),
+    expand = _has_block(sch, "expand")
+    if expand:
+        en, ecb, eh, ew, eci = sch.get_loops(sch.get_sblock("expand"))[:5]
+        ih, iw = _extent(sch, eh), _extent(sch, ew)
+    else:                  # the depthwise layer reads the kernel's input
+        reader = sch.get(sch.get_sblock("dw_pad" if _has_block(sch, "dw_pad") else "dw"))
+        x = next(r.source for r in reader.reads if r.source.name == "x")
+        ih, iw = (int(d) for d in x.shape[2:4])
+    oh = _extent(sch, h)
+    return {"out_blocks": _extent(sch, ob), "oh": oh, "ow": _extent(sch, w), "ih": ih, "iw": iw,
             "stride": max(1, round(ih / oh)), "kh": _extent(sch, rh),
-            "expanded": _extent(sch, ecb) * _extent(sch, eci), "eblk": _extent(sch, eci)}
+            "expanded": _extent(sch, dcb) * _extent(sch, dci), "eblk": _extent(sch, dci), "expand": expand}
 
 
 def _schedule_mbconv(sch, lanes: int, cores: int, knobs: dict | None, acc: int) -> dict:
@@ -430,9 +450,9 @@ def _schedule_mbconv(sch, lanes: int, cores: int, knobs: dict | None, acc: int) 
         sch.compute_inline(sch.get_sblock("dw_pad"))
     except Exception:  # noqa: BLE001 - no padding: no pad block
         pass
+    expand = _has_block(sch, "expand")
     knobs = knobs or _mbconv_default(**_mbconv_shape(sch), cores=cores, acc=acc)
-    rt, tw, obt = int(knobs["rt"]), int(knobs["tw"]), int(knobs["obt"])
-    jt, etw, eobt = int(knobs["jt"]), int(knobs["etw"]), int(knobs["eobt"])
+    rt, tw, obt, jt = int(knobs["rt"]), int(knobs["tw"]), int(knobs["obt"]), int(knobs["jt"])
     blk = sch.get_sblock("conv")
     n, ob, h, w, oi, rcb, rci = sch.get_loops(blk)
     io, ii = sch.split(h, [None, rt])
@@ -442,7 +462,7 @@ def _schedule_mbconv(sch, lanes: int, cores: int, knobs: dict | None, acc: int) 
     par = sch.fuse(n, io)
     sch.parallel(par)
     # the depthwise rows of this tile, and the expanded rows they read, into tile buffers
-    for name in ("dw_out", "dw", "expand_out", "expand"):
+    for name in ("dw_out", "dw", *(("expand_out", "expand") if expand else ())):
         sch.compute_at(sch.get_sblock(name), par, preserve_unit_loops=True)
     # the projection: pointwise micro-kernel over the filtered tile
     pacc = sch.cache_write(blk, 0, "local")
@@ -468,7 +488,10 @@ def _schedule_mbconv(sch, lanes: int, cores: int, knobs: dict | None, acc: int) 
     sch.unroll(rw)
     sch.unroll(rh)
     sch.decompose_reduction(dwb, rh)
+    if not expand:
+        return {"rt": rt, "tw": tw, "obt": obt, "jt": jt}
     # the expansion's micro-kernel: etw pixels x eobt channel blocks
+    etw, eobt = int(knobs["etw"]), int(knobs["eobt"])
     ex = sch.get_sblock("expand")
     ecb, eh, ew, eci, ercb, erci = sch.get_loops(ex)[-6:]
     ewo, ewi = sch.split(ew, [None, etw])

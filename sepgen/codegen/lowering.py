@@ -364,8 +364,8 @@ A ``pointwise`` kernel with ``scale`` computes ``conv(x * s)`` for a per-channel
 gate, argument ``s`` ``[N, C/IB, 1, 1, IB]`` after ``x``) as ``conv`` with its weights scaled per input
 channel (block ``conv_scale``, ``[N, O/B, C, B]``): the scaled input is never written.
 
-``mbconv`` is a whole inverted-residual block in one kernel: the expansion (``expand``) and the depthwise
-layer (``dw``, a ``depthwise`` BlockedConv whose ``in_shape`` is the expansion's output) computed for one
+``mbconv`` is a whole inverted-residual block in one kernel: the expansion (``expand``, or none: a depthwise
+layer and its projection) and the depthwise layer (``dw``, a ``depthwise`` BlockedConv whose ``in_shape`` is the expansion's output) computed for one
 tile of output rows into tile buffers, then projected by this pointwise convolution (``in_shape`` is the
 depthwise layer's output, ``in_block`` its block), whose tail may add the block's input (``r``).  Neither
 the expanded nor the filtered tensor is written whole.  Arguments ``x`` (the expansion's input), ``we``,
@@ -462,9 +462,13 @@ def _lower_mbconv_dw(conv: BlockedConv, dtype: str):
             or conv.ib != d.block or tuple(conv.in_shape) != tuple(d.out_shape):
         raise PlanError(f"an mbconv block needs a depthwise layer into its projection: "
                         f"{d.describe() if d is not None else None} then {conv.describe()}")
-    head, xe = _lower_expand(dataclasses.replace(d, expand=conv.expand), dtype)
     b = d.block
     n_, c_, h_, w_ = d.in_shape
+    if conv.expand is not None:
+        head, xe = _lower_expand(dataclasses.replace(d, expand=conv.expand), dtype)
+    else:                         # a depthwise layer and its projection (MobileNetV1's pairs)
+        xe = te.placeholder((n_, c_ // b, h_, w_, b), dtype=dtype, name="x")
+        head = [xe]
     (pt, pb), (pl, pr) = d.padding
     kh, kw = d.kernel
     sh, sw = d.stride
@@ -499,8 +503,6 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     ib = conv.ib
     if conv.out_channels % b or c_ % ib or (c_ % b and conv.kind not in ("dense", "direct", "pointwise")):
         raise PlanError(f"blocked layout needs channels divisible by {b}: {c_} -> {conv.out_channels}")
-    if conv.kind == "mbconv" and conv.expand is None:
-        raise PlanError(f"an mbconv block needs an expansion: {conv.describe()}")
     if conv.kind in ("depthwise", "expand_dw") and ib != b:
         raise PlanError(f"a blocked depthwise convolution reads the block it writes ({b}), not {ib}")
     if conv.groups > 1 and not (conv.kind == "direct" and ib == b and c_ == conv.out_channels == conv.groups * b):

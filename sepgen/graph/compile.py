@@ -314,7 +314,8 @@ def _block_triples(groups: list, convs: list, func) -> dict:
     """``{projection index: (expansion index, depthwise index)}`` for the inverted-residual blocks one
     ``mbconv`` kernel computes: an expansion (see ``MBCONV_MAX_IN_CHANNELS``) whose result only a blocked
     depthwise layer of at least ``MBCONV_MIN_ROWS`` output rows reads, whose result only a blocked pointwise
-    projection in its block reads."""
+    projection in its block reads; then, among the layers left, each such depthwise layer and projection
+    without an expansion (expansion index None)."""
     from .fuse import _Graph
 
     g = _Graph(func)
@@ -332,6 +333,18 @@ def _block_triples(groups: list, convs: list, func) -> dict:
                 and tuple(p.in_shape) == tuple(convs[d].out_shape):
             out[js[0]] = (i, d)
             taken.update((i, d, js[0]))
+    for d, dconv in enumerate(convs):   # a depthwise layer and its projection, no expansion (MobileNetV1)
+        if d in taken or dconv is None or dconv.kind != "depthwise" or dconv.tail is not None \
+                or dconv.dilation != (1, 1) or dconv.out_shape[2] < MBCONV_MIN_ROWS:
+            continue
+        js = readers.get(groups[d].tail_var.name, [])
+        if len(js) != 1 or len(g.users_of(groups[d].tail_var)) != 1 or js[0] in taken:
+            continue
+        p = convs[js[0]]
+        if p is not None and p.kind == "pointwise" and p.groups == 1 and p.ib == dconv.block \
+                and tuple(p.in_shape) == tuple(dconv.out_shape):
+            out[js[0]] = (None, d)
+            taken.update((d, js[0]))
     return out
 
 
@@ -936,7 +949,7 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
                       _blocked_conv(grp, plan, tgt, tail, cblocks) if layout == "auto" else None))
     convs = [p[3] for p in plans]
     triples = _block_triples(groups, convs, mod["main"])   # projection index -> (expansion's, depthwise's)
-    in_mbconv = {j: p for p, ed in triples.items() for j in ed}
+    in_mbconv = {j: p for p, ed in triples.items() for j in ed if j is not None}
     expansions = _block_pairs(groups, convs, mod["main"], in_mbconv)   # depthwise index -> expansion's
     in_block = {e: j for j, e in expansions.items()}
     gated = _gated_inputs(groups, convs, mod["main"], {*in_mbconv, *triples, *expansions, *in_block}) \
@@ -970,9 +983,10 @@ def compile_model(model, example_inputs: Sequence, target="host", tolerance: flo
                     x, consts = groups[e].input, _packed_params(plans[e][3], groups[e], plan.spec.dtype)
                 elif i in triples:
                     e, d = triples[i]
-                    conv = dataclasses.replace(conv, kind="mbconv", expand=plans[e][3], dw=plans[d][3])
-                    x = groups[e].input
-                    consts = _packed_params(plans[e][3], groups[e], plan.spec.dtype) \
+                    conv = dataclasses.replace(conv, kind="mbconv", expand=plans[e][3] if e is not None else None,
+                                               dw=plans[d][3])
+                    x = groups[e if e is not None else d].input
+                    consts = (_packed_params(plans[e][3], groups[e], plan.spec.dtype) if e is not None else []) \
                         + _packed_params(plans[d][3], groups[d], plan.spec.dtype)
                 gate = None
                 if i in gated:

@@ -376,7 +376,7 @@ def _candidates(conv, target) -> list[dict]:
         _, e, ih, iw = conv.dw.in_shape
         return mbconv_candidates(conv.out_channels // conv.block, oh, ow, ih, iw, conv.dw.stride[0],
                                  conv.dw.kernel[0], e, conv.dw.block, int(target.num_cores),
-                                 accumulators_for(target.vector_bits))
+                                 accumulators_for(target.vector_bits), expand=conv.expand is not None)
     return candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
                            padded=any(sum(p) for p in conv.padding), acc=accumulators_for(target.vector_bits))
 
@@ -407,8 +407,9 @@ def blocked_label(conv) -> str:
     if conv.kind in ("expand_dw", "mbconv") and conv.expand is not None:
         c = conv.expand.in_shape[1]
     if conv.kind == "mbconv":
-        e, d = conv.expand.out_channels, conv.dw
-        return f"mbconv {c}->{e}->{conv.out_channels} k{d.kernel[0]}s{d.stride[0]} @{d.in_shape[2]}x{d.in_shape[3]}"
+        d = conv.dw
+        chans = f"{c}->{conv.expand.out_channels}" if conv.expand is not None else f"{d.in_shape[1]}"
+        return f"mbconv {chans}->{conv.out_channels} k{d.kernel[0]}s{d.stride[0]} @{d.in_shape[2]}x{d.in_shape[3]}"
     if conv.kind == "dense":
         return f"dense {c}->{conv.out_channels} x{h}"
     return f"{conv.kind} {c}->{conv.out_channels}{k} @{h}x{w}"
