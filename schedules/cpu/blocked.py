@@ -44,6 +44,14 @@ def _extent(sch, loop) -> int:
     return int(sch.get(loop).extent)
 
 
+def _has_block(sch, name: str) -> bool:
+    try:
+        sch.get_sblock(name)
+        return True
+    except Exception:  # noqa: BLE001 - no such block
+        return False
+
+
 def _first_divisor(n: int, prefs) -> int:
     return next((t for t in prefs if n % t == 0), 1)
 
@@ -279,15 +287,11 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
     """Schedule the blocked kernel in ``sch``; returns the knobs used (``knobs``, or the defaults for a
     target whose register tiles hold ``acc`` accumulators)."""
     blk = sch.get_sblock("conv")
-    if kind == "pointwise":
-        try:
-            scaled = sch.get_sblock("conv_scale")
-        except Exception:  # noqa: BLE001 - no input scale: no scaled weights
-            scaled = None
-        if scaled is not None:       # the weights scaled per input channel, parallel over output blocks
-            sn, sob, sc, soi = sch.get_loops(scaled)
-            sch.parallel(sch.fuse(sn, sob))
-            sch.vectorize(soi)
+    if kind == "pointwise" and _has_block(sch, "conv_scale"):
+        # the weights scaled per input channel (a squeeze-excitation's gate), parallel over output blocks
+        sn, sob, sc, soi = sch.get_loops(sch.get_sblock("conv_scale"))
+        sch.parallel(sch.fuse(sn, sob))
+        sch.vectorize(soi)
     if kind in ("pointwise", "direct"):
         try:
             pad = sch.get_sblock("conv_pad")
@@ -413,14 +417,6 @@ def _schedule_expand_dw(sch, lanes: int, cores: int, knobs: dict | None) -> dict
     sch.unroll(rci)
     sch.decompose_reduction(ex, rcb)
     return {"rt": rt, "jt": jt, "tw": tw}
-
-
-def _has_block(sch, name: str) -> bool:
-    try:
-        sch.get_sblock(name)
-        return True
-    except Exception:  # noqa: BLE001 - no such block
-        return False
 
 
 def _mbconv_shape(sch) -> dict:

@@ -454,6 +454,18 @@ def _lower_expand(conv: BlockedConv, dtype: str):
     return [x, we, *([be] if be is not None else [])], out
 
 
+def _zero_padded(x, padding, dtype: str, name: str):
+    """Blocked ``x`` (``N, C/B, H, W, B``) with ``padding`` ((top, bottom), (left, right)) zeros around its
+    plane (block ``name``), or ``x`` itself without padding."""
+    (pt, pb), (pl, pr) = padding
+    if not (pt or pb or pl or pr):
+        return x
+    n_, cb_, h_, w_, b_ = (int(v) for v in x.shape)
+    return te.compute((n_, cb_, h_ + pt + pb, w_ + pl + pr, b_), lambda n, cb, i, j, ci: tirx.if_then_else(
+        tirx.all(i >= pt, i < h_ + pt, j >= pl, j < w_ + pl), x[n, cb, i - pt, j - pl, ci],
+        tirx.const(0, dtype)), name=name)
+
+
 def _lower_mbconv_dw(conv: BlockedConv, dtype: str):
     """The expansion and depthwise layer of an ``mbconv`` block: the head placeholders and the depthwise
     layer's output (blocked, its epilogue applied, block ``dw_out``)."""
@@ -469,16 +481,10 @@ def _lower_mbconv_dw(conv: BlockedConv, dtype: str):
     else:                         # a depthwise layer and its projection (MobileNetV1's pairs)
         xe = te.placeholder((n_, c_ // b, h_, w_, b), dtype=dtype, name="x")
         head = [xe]
-    (pt, pb), (pl, pr) = d.padding
     kh, kw = d.kernel
     sh, sw = d.stride
     dh, dwl = d.dilation
-    if pt or pb or pl or pr:
-        xp = te.compute((n_, c_ // b, h_ + pt + pb, w_ + pl + pr, b), lambda n, cb, i, j, ci: tirx.if_then_else(
-            tirx.all(i >= pt, i < h_ + pt, j >= pl, j < w_ + pl), xe[n, cb, i - pt, j - pl, ci],
-            tirx.const(0, dtype)), name="dw_pad")
-    else:
-        xp = xe
+    xp = _zero_padded(xe, d.padding, dtype, "dw_pad")
     wd = te.placeholder(d.weight_shape(), dtype=dtype, name="wd")
     bd = te.placeholder((d.out_channels // b, b), dtype=dtype, name="bd") if d.bias else None
     rh = te.reduce_axis((0, kh), name="rh")
@@ -544,16 +550,10 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
         acc = te.compute(oshape, lambda m, ob, oi: te.sum(
             x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk]), name="conv")
     elif conv.kind in ("depthwise", "direct", "expand_dw"):
-        (pt, pb), (pl, pr) = conv.padding
         kh, kw = conv.kernel
         sh, sw = conv.stride
         dh, dw = conv.dilation
-        if pt or pb or pl or pr:
-            xp = te.compute((n_, c_ // ib, h_ + pt + pb, w_ + pl + pr, ib), lambda n, cb, i, j, ci: tirx.if_then_else(
-                tirx.all(i >= pt, i < h_ + pt, j >= pl, j < w_ + pl), x[n, cb, i - pt, j - pl, ci],
-                tirx.const(0, dtype)), name="conv_pad")
-        else:
-            xp = x
+        xp = _zero_padded(x, conv.padding, dtype, "conv_pad")
     if conv.kind == "direct":
         rh = te.reduce_axis((0, kh), name="rh")
         rw = te.reduce_axis((0, kw), name="rw")

@@ -320,32 +320,55 @@ def _block_triples(groups: list, convs: list, func) -> dict:
 
     g = _Graph(func)
     readers = _readers(groups)
+    def projection(d):
+        """The blocked pointwise layer in ``d``'s block that alone reads depthwise layer ``d``, else None."""
+        js = readers.get(groups[d].tail_var.name, [])
+        if len(js) != 1 or len(g.users_of(groups[d].tail_var)) != 1 or js[0] in taken:
+            return None
+        p = convs[js[0]]
+        ok = p is not None and p.kind == "pointwise" and p.groups == 1 and p.ib == convs[d].block \
+            and tuple(p.in_shape) == tuple(convs[d].out_shape)
+        return js[0] if ok else None
+
     out, taken = {}, set()
     for i in range(len(groups)):      # in order, a layer in one block at most (MobileNetV1's pw -> dw -> pw chain)
         d = _expansion_reader(i, groups, convs, g, readers, MBCONV_MAX_IN_CHANNELS, 1)
         if i in taken or d is None or convs[d].out_shape[2] < MBCONV_MIN_ROWS:
             continue
-        js = readers.get(groups[d].tail_var.name, [])
-        if len(js) != 1 or len(g.users_of(groups[d].tail_var)) != 1:
-            continue
-        p = convs[js[0]]
-        if p is not None and p.kind == "pointwise" and p.groups == 1 and p.ib == convs[d].block \
-                and tuple(p.in_shape) == tuple(convs[d].out_shape):
-            out[js[0]] = (i, d)
-            taken.update((i, d, js[0]))
+        p = projection(d)
+        if p is not None:
+            out[p] = (i, d)
+            taken.update((i, d, p))
     for d, dconv in enumerate(convs):   # a depthwise layer and its projection, no expansion (MobileNetV1)
         if d in taken or dconv is None or dconv.kind != "depthwise" or dconv.tail is not None \
                 or dconv.dilation != (1, 1) or dconv.out_shape[2] < MBCONV_MIN_ROWS:
             continue
-        js = readers.get(groups[d].tail_var.name, [])
-        if len(js) != 1 or len(g.users_of(groups[d].tail_var)) != 1 or js[0] in taken:
-            continue
-        p = convs[js[0]]
-        if p is not None and p.kind == "pointwise" and p.groups == 1 and p.ib == dconv.block \
-                and tuple(p.in_shape) == tuple(dconv.out_shape):
-            out[js[0]] = (None, d)
-            taken.update((d, js[0]))
+        p = projection(d)
+        if p is not None:
+            out[p] = (None, d)
+            taken.update((d, p))
     return out
+
+
+def _gate_operands(value):
+    """``(tensor, gate)`` of ``multiply(tensor, gate)`` or ``multiply(gate, tensor)`` with ``gate`` an (N, C, 1, 1)
+    var scaling an (N, C, H, W) var per channel (a squeeze-excitation's channel scale), else None."""
+    from tvm import relax
+
+    from .fuse import _op, _static_shape
+
+    if _op(value) != "relax.multiply":
+        return None
+    a, g = value.args
+    sa = _static_shape(a)
+    if sa is not None and sa[2:] == (1, 1):
+        a, g = g, a
+    if not (isinstance(a, relax.Var) and isinstance(g, relax.Var)):
+        return None
+    xs, gs = _static_shape(a), _static_shape(g)
+    if xs is None or gs is None or len(gs) != 4 or gs[2:] != (1, 1) or gs[:2] != xs[:2] or xs[2:] == (1, 1):
+        return None
+    return a, g
 
 
 def _gated_inputs(groups: list, convs: list, func, taken=()) -> dict:
@@ -355,32 +378,20 @@ def _gated_inputs(groups: list, convs: list, func, taken=()) -> dict:
     weights no larger than the tensor): their kernel scales its weights by the gate instead (``scale``).
     Measured here (one process, alternating rounds): EfficientNet-B0 6.25 ms against 6.46, MobileNetV3 level;
     RegNetY-400MF, whose 7x7 gates multiply 440x440 weights for 49 pixels, 1% slower before this bound."""
-    from tvm import relax
-
-    from .fuse import _Graph, _op
+    from .fuse import _Graph, _static_shape
 
     g = _Graph(func)
-
-    def shape(t):
-        try:
-            return [int(d) for d in t.ty.shape]
-        except (TypeError, AttributeError):
-            return None
     out = {}
     for i, (grp, conv) in enumerate(zip(groups, convs)):
         if i in taken or conv is None or conv.kind != "pointwise" or conv.groups != 1:
             continue
         v = g.binding.get(grp.input)
-        if v is None or _op(v) != "relax.multiply" or len(g.users_of(grp.input)) != 1:
+        got = _gate_operands(v) if v is not None and len(g.users_of(grp.input)) == 1 else None
+        if got is None:
             continue
-        a, gate = v.args
-        if shape(a) is not None and shape(a)[2:] == [1, 1]:
-            a, gate = gate, a
-        if not (isinstance(a, relax.Var) and isinstance(gate, relax.Var)):
-            continue
-        xs, gs = shape(a), shape(gate)
-        if xs is None or gs is None or len(gs) != 4 or gs[2:] != [1, 1] or gs[:2] != xs[:2] or xs[2:] == [1, 1] \
-                or xs != shape(grp.input) or xs[2] * xs[3] < conv.out_channels:   # (scaling the weights: more work)
+        a, gate = got
+        xs = _static_shape(a)
+        if xs != _static_shape(grp.input) or xs[2] * xs[3] < conv.out_channels:   # (scaling the weights: more work)
             continue
         out[i] = (a, gate)
     return out
@@ -637,20 +648,10 @@ def _rewrite(mod, jobs: dict, blocked_layout: bool = False):
                 self.set_var_remap(binding.var, self.emit_like(binding, to_nchw(mb)))
                 return True
 
-            def shape(t):
-                try:
-                    return [int(d) for d in t.ty.shape]
-                except (TypeError, AttributeError):
-                    return None
-            a, g = v.args                 # the scaled tensor and its (N, C, 1, 1) gate, in either order
-            if shape(a) is not None and shape(a)[2:] == [1, 1]:
-                a, g = g, a
-            if not (isinstance(a, relax.Var) and a.name in self.blocked and isinstance(g, relax.Var)):
+            got = _gate_operands(v)           # the scaled tensor and its (N, C, 1, 1) gate, in either order
+            if got is None or got[0].name not in self.blocked:
                 return False
-            gs, xs = shape(g), shape(a)
-            if gs is None or xs is None or len(gs) != 4 or gs[2:] != [1, 1] or gs[:2] != xs[:2] \
-                    or xs[2:] == [1, 1]:
-                return False
+            a, g = got
             gb = self.to_blocked(g, _block_of(self.blocked[a.name]))
             yb = self.builder_.emit(relax.op.multiply(self.blocked[a.name], gb))
             self.blocked[binding.var.name] = yb

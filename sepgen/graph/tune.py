@@ -114,16 +114,15 @@ class BlockedSearch:
         from ..version import tvm_version
 
         fields = json.loads(json.dumps(dataclasses.asdict(conv), default=str))
-        for k, default in (("groups", 1), ("in_block", 0), ("expand", None), ("scale", False)):   # absent from the logs written before they existed
+        for k, default in (("groups", 1), ("in_block", 0), ("expand", None)):   # absent from the logs written before they existed
             if fields.get(k) == default:
                 fields.pop(k)
 
-        def no_dw(d):                       # (at every level: an expand_dw's expansion has them too)
-            if isinstance(d, dict):
-                return {k: no_dw(v) for k, v in d.items() if not (k == "dw" and v is None)
-                        and not (k == "scale" and v is False)}
+        def without_newer(d):       # fields added later still at their defaults, at every level (an expand_dw's
+            if isinstance(d, dict):  # expansion has them too): absent from the logs written before them
+                return {k: without_newer(v) for k, v in d.items() if (k, v) not in (("dw", None), ("scale", False))}
             return d
-        fields = no_dw(fields)
+        fields = without_newer(fields)
         ident = {"conv": fields, "dtype": dtype,
                  "target": self.target.to_dict(), "tvm": tvm_version(), "template": TEMPLATE_VERSION}
         h = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
