@@ -138,28 +138,6 @@ class _BoundTail:
     residual: bool = True
 
 
-#: Cephes' expf polynomial (as TVM's ``topi.fast_exp``): exp(r) on [-ln2/2, ln2/2] after range reduction
-_EXP_POLY = (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1)
-
-
-def fast_exp(x, dtype: str = "float32"):
-    """``exp(x)`` for float32 as a polynomial that vectorizes (LLVM turns ``llvm.exp`` into a scalar libm call
-    per lane: a SiLU epilogue was most of a kernel's time).  Relative error ~1e-7; 0 below -88.37."""
-    if dtype != "float32":
-        return tirx.exp(x)
-    f = lambda c: tirx.const(c, "float32")  # noqa: E731
-    xc = tirx.max(tirx.min(x, f(88.3762626647950)), f(-88.3762626647949))
-    n = tirx.floor(xc * f(1.44269504088896341) + f(0.5))
-    r = xc - n * f(0.6931471805599453)
-    y = f(_EXP_POLY[0])
-    for c in _EXP_POLY[1:]:
-        y = y * r + f(c)
-    y = y * r * r + r + f(1.0)
-    pow2 = tirx.reinterpret("float32", tirx.shift_left(n.astype("int32") + tirx.const(127, "int32"),
-                                                        tirx.const(23, "int32")))
-    return y * pow2
-
-
 #: Eigen's rational erf for float32 (as TVM's ``topi.fast_erf``): odd numerator, even denominator, |x| <= 4
 _ERF_NUM = (-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
             -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02)
@@ -191,10 +169,12 @@ def _activation(v, act, dtype):
         return tirx.max(v, zero)
     if act == "relu6":
         return tirx.min(tirx.max(v, zero), tirx.const(6, dtype))
+    # exp: sepgen's CPU pipeline makes it arithmetic that vectorizes, and these divisions reciprocal
+    # estimates (codegen.tirpasses.lower_exp); other targets compile it as TVM does
     if act == "silu":
-        return v / (tirx.const(1, dtype) + fast_exp(-v, dtype))
+        return v / (tirx.const(1, dtype) + tirx.exp(-v))
     if act == "sigmoid":
-        return tirx.const(1, dtype) / (tirx.const(1, dtype) + fast_exp(-v, dtype))
+        return tirx.const(1, dtype) / (tirx.const(1, dtype) + tirx.exp(-v))
     if act in ("hardswish", "hardsigmoid"):   # torch's x * relu6(x + 3) / 6, relu6(x + 3) / 6, within an ulp:
         # times 1/6, as LLVM keeps a division by 6 a division (16-lane AVX-512: 10.7 -> 5.3 cycles a vector)
         r6 = tirx.min(tirx.max(v + tirx.const(3, dtype), zero), tirx.const(6, dtype))
