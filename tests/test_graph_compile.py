@@ -920,6 +920,39 @@ def test_layer_norm_gets_the_row_normalization_schedule_and_stays_exact(shape):
     assert _rel(torch.from_numpy(out.numpy()), ref) < 1e-5
 
 
+@pytest.mark.parametrize("shape,pooled", [((1, 9, 56, 56, 16), True), ((1, 2, 112, 112, 16), True),
+                                          ((1, 3, 13, 11, 8), True), ((1, 42, 7, 7, 16), False)])
+def test_a_global_mean_of_a_blocked_tensor_sums_in_registers_in_parallel(shape, pooled):
+    """A squeeze-excitation's mean over a blocked plane (a legalized ``mean(axis=(2, 3))``): partial sums
+    in registers (an rfactor), the channel blocks parallel, exact to float rounding; a plane under
+    POOL_MIN_REDUCTION pixels keeps the general rule."""
+    import tvm
+    from tvm import relax
+
+    from schedules.cpu.generic import schedule_generic
+    from sepgen.codegen.tirpasses import register
+    from sepgen.targets.registry import get_target
+
+    bb = relax.BlockBuilder()
+    x = relax.Var("x", relax.TensorType(list(shape), "float32"))
+    with bb.function("main", [x]):
+        with bb.dataflow():
+            o = bb.emit_output(relax.op.mean(x, axis=[2, 3], keepdims=True))
+        bb.emit_func_output(o)
+    f = next(fn for _, fn in relax.transform.LegalizeOps()(bb.get()).functions_items()
+             if isinstance(fn, tvm.tirx.PrimFunc))
+    sched = schedule_generic(f, 16 if shape[-1] == 16 else 8, 2)
+    text = sched.script()
+    assert ("rf" in text and "T.parallel" in text and "T.vectorized" in text) == pooled
+    xs = (np.random.default_rng(6).standard_normal(shape) + 0.5).astype(np.float32)
+    lib = tvm.tirx.build(tvm.IRModule({"main": sched.with_attr("global_symbol", "main")}),
+                         target=get_target("host").to_tvm(), pipeline=register())
+    out = tvm.runtime.tensor(np.zeros((*shape[:2], 1, 1, shape[-1]), np.float32))
+    lib["main"](tvm.runtime.tensor(xs), out)
+    ref = xs.astype(np.float64).mean(axis=(2, 3), keepdims=True)
+    np.testing.assert_allclose(out.numpy(), ref, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("c,b,h,w", [(96, 16, 14, 13), (24, 8, 16, 16)])
 def test_nchw_to_blocked_conversion_is_iterated_in_the_outputs_order(c, b, h, w):
     """A legalized NCHW -> NCHW[x]c layout_transform gets the block innermost as one vector (contiguous
