@@ -198,8 +198,8 @@ def _global_pool(sch, lanes: int, cores: int) -> bool:
     of channels parallel, the partial sums added and the epilogue (the mean's division) at each block.
     The general rule made it one chain of dependent adds per block, run serially (the plane has few
     outputs); measured alone here, EfficientNet-B0's squeeze-excitation means at 144x56x56 27.6 -> 7.3 us,
-    32x112x112 24.3 -> 5.9, all of them 107 -> 41 us (5.55 -> 5.46 ms a model; MobileNetV3 2.93 -> 2.86).  True when ``sch`` has that shape and was so
-    scheduled."""
+    32x112x112 24.3 -> 5.9, all of them 107 -> 41 us (5.55 -> 5.46 ms a model; MobileNetV3 2.93 -> 2.86).
+    True when ``sch`` has that shape and was so scheduled."""
     names = _blocks(sch)
     reds = [n for n in names if any(int(iv.iter_type) != 0 for iv in sch.get(sch.get_sblock(n)).iter_vars)]
     if len(reds) != 1 or names[0] != reds[0]:
