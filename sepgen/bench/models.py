@@ -67,6 +67,12 @@ def _build(name: str, size: int, seed: int, work: Path, runtimes, log_dir, targe
     d.mkdir(parents=True, exist_ok=True)
     np.save(d / "x.npy", x.numpy())
     info = {}
+    with torch.no_grad():    # a model whose output ignores its input would make every error check vacuous
+        y, y2 = model(x), model(torch.randn(1, 3, size, size, generator=torch.Generator().manual_seed(seed + 2)))
+    info["input_sensitivity"] = float((y2 - y).abs().max() / max(float(y.abs().max()), 1e-30))
+    if info["input_sensitivity"] < 1e-3:
+        say(f"{name}: warning: its output hardly depends on its input (relative change "
+            f"{info['input_sensitivity']:.1e} between two inputs): the error checks below say little")
     if any(r in runtimes for r in PEERS):
         say(f"{name}: exporting to ONNX ...")
         import logging
