@@ -169,8 +169,8 @@ def _activation(v, act, dtype):
         return tirx.max(v, zero)
     if act == "relu6":
         return tirx.min(tirx.max(v, zero), tirx.const(6, dtype))
-    # exp: sepgen's CPU pipeline makes it arithmetic that vectorizes, and these divisions reciprocal
-    # estimates (codegen.tirpasses.lower_exp); other targets compile it as TVM does
+    # exp: sepgen's CPU pipeline makes it arithmetic that vectorizes (codegen.tirpasses.lower_exp); other
+    # targets compile it as TVM does
     if act == "silu":
         return v / (tirx.const(1, dtype) + tirx.exp(-v))
     if act == "sigmoid":

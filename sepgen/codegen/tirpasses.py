@@ -361,6 +361,8 @@ CEPHES_EXP = (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2
 EXP_POLY5 = (0.49999231790406856, 0.1666711446488084, 0.04189011327551878, 0.008312524945810086)
 #: float32 lanes -> AVX-512's ``x * 2**floor(y)`` for that width
 SCALEF = {16: "llvm.x86.avx512.mask.scalef.ps.512"}
+
+
 def _is_float(e, value: float) -> bool:
     if type(e).__name__ == "Broadcast":
         e = e.value
@@ -412,7 +414,8 @@ def _exp(x, lanes: int, scalef: str | None):
         # instructions where vrndscaleps takes two of port 0's, which vdivps and vscalefps share
         vc = tirx.Min(v, f(EXP_BOUND)) if sign < 0 else tirx.Max(v, f(-EXP_BOUND))
         # (an llvm.fma: TVM's simplifier would cancel the shifter of a plain add and subtract)
-        n = tirx.call_llvm_pure_intrin(f"float32x{lanes}", "llvm.fma", vc, f(sign * _LOG2E), f(_SHIFTER)) - f(_SHIFTER)
+        n = tirx.call_llvm_pure_intrin(f"float32x{lanes}", "llvm.fma", vc, f(sign * _LOG2E),
+                                       f(_SHIFTER)) - f(_SHIFTER)
         r = n * f(-_LN2) - vc if sign < 0 else vc - n * f(_LN2)
         p = f(EXP_POLY5[-1])
         for c in (*EXP_POLY5[-2::-1], 1.0, 1.0):
@@ -433,36 +436,28 @@ def _exp(x, lanes: int, scalef: str | None):
     return y * pow2
 
 
-def _target_features(func, table: dict) -> dict:
-    """``{lanes: intrinsic or None}`` of ``table`` (``lanes -> (intrinsic, CPU feature)``, or ``-> intrinsic``
-    of AVX-512F) for the LLVM target bound to ``func``."""
+def _has_avx512(target) -> bool:
+    """Whether the LLVM ``target`` has AVX-512F (False for a target LLVM cannot say it of: another ISA)."""
     from tvm.target import codegen
 
-    target = func.attrs.get("target") if func.attrs is not None else None
-    got = {}
-    for lanes, v in table.items():
-        intrin, feature = v if isinstance(v, tuple) else (v, "avx512f")
-        try:
-            got[lanes] = intrin if target is not None and codegen.target_has_features(feature, target) else None
-        except Exception:   # noqa: BLE001 - a target LLVM does not know (another architecture): none
-            got[lanes] = None
-    return got
+    try:
+        return bool(codegen.target_has_features("avx512f", target))
+    except Exception:   # noqa: BLE001 - not an x86 target
+        return False
 
 
 def lower_exp():
     """After vectorizing: float32 ``exp`` (the SiLU and sigmoid epilogues sepgen lowers) becomes arithmetic,
     :func:`_exp` (LLVM makes ``llvm.exp`` a scalar libm call per lane).
 
-    Where the target has AVX-512 its 16-lane vectors use ``vscalefps`` (:data:`SCALEF`): a SiLU is then
-    ~14 instructions a vector instead of ~20, and 512-bit arithmetic issues on two ports only, so SiLU
-    kernels are port-bound on it (measured here: a 16->96 pointwise layer at 112x112 with SiLU 435 -> 375 us,
-    260 without the SiLU).  Tried and not kept: the reciprocal estimate (``vrcp14ps`` and a Newton step)
-    for the sigmoid's division, 6 micro-ops against ``vdivps``' 3, no faster."""
+    Where the target has AVX-512 its 16-lane vectors use ``vscalefps`` (:data:`SCALEF`; see the module
+    docstring for the figures).  Tried and not kept: the reciprocal estimate (``vrcp14ps`` and a Newton
+    step) for the sigmoid's division, 6 micro-ops against ``vdivps``' 3, no faster."""
     def rewrite(func):
         target = func.attrs.get("target") if func.attrs is not None else None
         if target is None or str(target.kind.name) != "llvm":
             return func.body
-        scalef = _target_features(func, SCALEF)
+        scalef = SCALEF if _has_avx512(target) else {}
 
         def expand(e):
             lanes = _float32_lanes(e) if _op_name(e) == "tirx.exp" else 0

@@ -21,7 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .architectures import convnext_tiny, efficientnet_b0, mobilenet_v3_large, regnet_y_400mf
-from .architectures.blocks import _make_divisible
+from .architectures.blocks import _make_divisible, mobilenet_init
 
 
 def conv_bn(cin, cout, k, stride=1, groups=1, act=nn.ReLU6, dims=2):
@@ -41,23 +41,6 @@ class DepthwiseSeparable(nn.Sequential):
                          conv_bn(cin, cout, 1, act=act, dims=dims))
 
 
-def _torchvision_init(model: nn.Module) -> None:
-    """torchvision's initialisation of its MobileNets: without it (PyTorch's defaults) MobileNetV1's
-    activations shrink layer by layer to zero and its output is the classifier's bias whatever the input,
-    which makes any comparison with it vacuous."""
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight, mode="fan_out")
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.BatchNorm2d):
-            nn.init.ones_(m.weight)
-            nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.Linear):
-            nn.init.normal_(m.weight, 0, 0.01)
-            nn.init.zeros_(m.bias)
-
-
 class MobileNetV1(nn.Module):
     CFG = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + [(1024, 2), (1024, 1)]
 
@@ -71,7 +54,7 @@ class MobileNetV1(nn.Module):
             c = cout
         self.features = nn.Sequential(*layers)
         self.classifier = nn.Linear(c, num_classes)
-        _torchvision_init(self)
+        mobilenet_init(self)
 
     def forward(self, x):
         x = self.features(x)
@@ -114,7 +97,7 @@ class MobileNetV2(nn.Module):
         feats.append(conv_bn(c, last, 1))
         self.features = nn.Sequential(*feats)
         self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(last, num_classes))
-        _torchvision_init(self)
+        mobilenet_init(self)
 
     def forward(self, x):
         x = self.features(x)

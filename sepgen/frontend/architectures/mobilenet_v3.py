@@ -7,7 +7,7 @@ from typing import Callable, List, Sequence
 import torch
 from torch import Tensor, nn
 
-from .blocks import Conv2dNormActivation, SqueezeExcitation, _make_divisible
+from .blocks import Conv2dNormActivation, SqueezeExcitation, _make_divisible, mobilenet_init
 
 
 class InvertedResidualConfigV3:
@@ -131,17 +131,7 @@ class MobileNetV3(nn.Module):
             nn.Linear(last_channel, num_classes),
         )
 
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0, 0.01)
-                nn.init.zeros_(m.bias)
+        mobilenet_init(self)
 
     def forward(self, x: Tensor) -> Tensor:
         x = self.features(x)
