@@ -332,7 +332,34 @@ def test_bench_models_runs_each_runtime_in_its_own_process(tmp_path):
     assert set(row["sepgen_speedup"]) == set(runtimes) - {"sepgen"}
     if len(runtimes) > 2:
         assert row["sepgen_vs_best_peer"] > 0
-    assert "mobilenet_v2" in format_results(res)
+        assert len(row["sepgen_vs_best_peer_rounds"]) == 2
+        peer = row["runtimes"]["onnxruntime"]["rounds_ms"]
+        mine = row["runtimes"]["sepgen"]["rounds_ms"]
+        assert row["sepgen_vs_best_peer_rounds"] == pytest.approx([p / m for p, m in zip(peer, mine)])
+    import torch
+
+    from sepgen.bench.models import model_flops
+    from sepgen.models import mobilenet_v2
+
+    assert row["info"]["gflops"] == pytest.approx(model_flops(mobilenet_v2().eval(), torch.randn(1, 3, 32, 32)) / 1e9)
+    if res["peak_gflops"]:
+        e = row["runtimes"]["sepgen"]
+        assert e["roofline_fraction"] == pytest.approx(row["info"]["gflops"] / e["median_ms"] / res["peak_gflops"] * 1e3)
+    text = format_results(res)
+    assert "mobilenet_v2" in text and "GFLOP" in text
+
+
+def test_model_flops_match_the_published_multiply_adds():
+    """MobileNetV2 is 300 M multiply-adds at 224x224, EfficientNet-B0 390 M, RegNetY-400MF 400 M (their papers)."""
+    import torch
+
+    from sepgen.bench.models import model_flops
+    from sepgen.models import efficientnet_b0, mobilenet_v2, regnet_y_400mf
+
+    x = torch.randn(1, 3, 224, 224)
+    for ctor, macs in ((mobilenet_v2, 300e6), (efficientnet_b0, 390e6), (regnet_y_400mf, 400e6)):
+        got = model_flops(ctor().eval(), x) / 2
+        assert got == pytest.approx(macs, rel=0.04), ctor.__name__
 
 
 def test_bench_models_options_are_checked(capsys):

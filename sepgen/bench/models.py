@@ -9,6 +9,14 @@ order over the rounds; each reports the median of ``reps`` calls after warm-up; 
 is the median over the rounds, its spread the range of the round medians.  Every runtime's output is
 compared with eager's.
 
+Besides the ratio of medians, each round gives a paired ratio (the best peer's time over sepgen's in
+that round: runtimes of one round run within seconds of each other, so a machine whose speed drifts
+over minutes distorts it less); ``sepgen_vs_best_peer_paired`` is their median.  A runtime whose round
+medians differ by more than :data:`UNSTABLE_SPREAD` is flagged: the machine's speed changed during the
+run.  Each model's FLOPs (2 x the multiply-adds of its convolutions and linear layers, counted on the
+eager model) over a runtime's time, against the FMA peak measured at the start
+(:func:`~sepgen.tuning.roofline.measured_peak_gflops`), is its roofline fraction.
+
 Runtimes: ``eager`` (PyTorch), ``torch.compile`` (Inductor, default mode), ``onnxruntime`` (CPU
 execution provider, all graph optimizations, ``threads`` intra-op threads), ``openvino`` (CPU,
 latency hint, ``threads`` inference threads, f32 precision), ``sepgen`` (replaying ``log_dir``, by
@@ -31,6 +39,35 @@ from ..errors import SpecError
 MODELS = ("mobilenet_v2", "mobilenet_v3_large", "efficientnet_b0", "convnext_tiny", "regnet_y_400mf", "mobilenet_v1")
 RUNTIMES = ("eager", "torch.compile", "onnxruntime", "openvino", "sepgen")
 PEERS = ("onnxruntime", "openvino")
+#: a runtime whose slowest round is this much slower than its fastest is reported as unstable
+UNSTABLE_SPREAD = 0.3
+
+
+def model_flops(model, x) -> int:
+    """2 x the multiply-adds of ``model``'s convolutions and linear layers on input ``x`` (what the
+    roofline fraction counts; pooling, normalization and activations are left out)."""
+    import torch
+
+    total = [0]
+
+    def conv(m, inp, out):
+        k = 1
+        for v in m.kernel_size:
+            k *= v
+        total[0] += 2 * out.numel() * (m.in_channels // m.groups) * k
+
+    def linear(m, inp, out):
+        total[0] += 2 * out.numel() * m.in_features
+
+    hooks = [m.register_forward_hook(conv if isinstance(m, torch.nn.modules.conv._ConvNd) else linear)
+             for m in model.modules() if isinstance(m, (torch.nn.modules.conv._ConvNd, torch.nn.Linear))]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in hooks:
+            h.remove()
+    return total[0]
 
 
 def models_log_root() -> Path:
@@ -70,6 +107,7 @@ def _build(name: str, size: int, seed: int, work: Path, runtimes, log_dir, targe
     with torch.no_grad():    # a model whose output ignores its input would make every error check vacuous
         y, y2 = model(x), model(torch.randn(1, 3, size, size, generator=torch.Generator().manual_seed(seed + 2)))
     info["input_sensitivity"] = float((y2 - y).abs().max() / max(float(y.abs().max()), 1e-30))
+    info["gflops"] = model_flops(model, x) / 1e9
     if info["input_sensitivity"] < 1e-3:
         say(f"{name}: warning: its output hardly depends on its input (relative change "
             f"{info['input_sensitivity']:.1e} between two inputs): the error checks below say little")
@@ -138,8 +176,12 @@ def run_models(models: Sequence[str] = MODELS, runtimes: Sequence[str] = RUNTIME
     active = [r for r in runtimes if r not in skipped]
     for r, why in skipped.items():
         say(f"skipping {r}: {why}")
+    from ..tuning.roofline import measured_peak_gflops
+
+    say("measuring the FMA peak ...")
+    peak = measured_peak_gflops()
     results = {"machine": _machine(threads), "size": size, "reps": reps, "rounds": rounds, "threads": threads,
-               "runtimes": list(active), "skipped": skipped, "models": {}}
+               "peak_gflops": peak, "runtimes": list(active), "skipped": skipped, "models": {}}
     with tempfile.TemporaryDirectory(prefix="sepgen-bench-models-") as tmp:
         work = Path(tmp)
         for name in models:
@@ -174,6 +216,10 @@ def run_models(models: Sequence[str] = MODELS, runtimes: Sequence[str] = RUNTIME
                     o = outs[r].reshape(ref.shape)
                     ent["max_rel_error_vs_eager"] = float(np.abs(o - ref).max() / max(np.abs(ref).max(), 1e-30))
                     ent["same_top1"] = bool(o.reshape(1, -1).argmax() == ref.reshape(1, -1).argmax())
+                if peak:
+                    ent["roofline_fraction"] = info["gflops"] / ent["median_ms"] / peak * 1e3
+                if len(us) > 1 and max(us) > (1 + UNSTABLE_SPREAD) * min(us):
+                    ent["unstable"] = True
                 row["runtimes"][r] = ent
             s = row["runtimes"].get("sepgen")
             if s:
@@ -182,6 +228,10 @@ def run_models(models: Sequence[str] = MODELS, runtimes: Sequence[str] = RUNTIME
                 best = [row["runtimes"][p]["median_ms"] for p in PEERS if p in row["runtimes"]]
                 if best:
                     row["sepgen_vs_best_peer"] = min(best) / s["median_ms"]
+                paired = _paired_ratios(rounds_us)
+                if paired:
+                    row["sepgen_vs_best_peer_rounds"] = paired
+                    row["sepgen_vs_best_peer_paired"] = statistics.median(paired)
             results["models"][name] = row
             if json_path:
                 _write(results, json_path)
@@ -189,6 +239,16 @@ def run_models(models: Sequence[str] = MODELS, runtimes: Sequence[str] = RUNTIME
         _write(results, json_path)
         _plot(results, Path(json_path).with_suffix(".png"))
     return results
+
+
+def _paired_ratios(rounds_us: dict) -> list:
+    """Per round, the best peer's time over sepgen's (rounds where sepgen or every peer failed are left out)."""
+    out = []
+    for k, s in enumerate(rounds_us.get("sepgen", [])):
+        peers = [rounds_us[p][k] for p in PEERS if p in rounds_us and len(rounds_us[p]) > k]
+        if peers:
+            out.append(min(peers) / s)
+    return out
 
 
 def _write(results: dict, path) -> None:
@@ -209,22 +269,34 @@ def _machine(threads: int) -> dict:
 
 def format_results(results: dict) -> str:
     rts = results["runtimes"]
-    head = f"{'model':<20}" + "".join(f"{r:>15}" for r in rts) + f"{'vs best peer':>14}"
+    head = f"{'model':<20}" + "".join(f"{r:>15}" for r in rts) + f"{'vs best peer':>14}{'paired':>9}"
+    peak = results.get("peak_gflops")
     lines = [f"whole models, batch 1, {results['size']}x{results['size']}, float32, {results['threads']} threads, "
              f"each runtime in its own process, {results['rounds']} alternating rounds, medians of "
-             f"{results['reps']} calls (ms)", head]
+             f"{results['reps']} calls (ms); paired: the median of the rounds' own ratios", head]
+    unstable = set()
     for name, row in results["models"].items():
         cells = []
         for r in rts:
             e = row["runtimes"].get(r)
-            cells.append(f"{e['median_ms']:>15.2f}" if e else f"{'failed':>15}")
+            cells.append(f"{e['median_ms']:>14.2f}{'*' if e.get('unstable') else ' '}" if e else f"{'failed':>15}")
+            if e and e.get("unstable"):
+                unstable.add(r)
         vs = row.get("sepgen_vs_best_peer")
-        lines.append(f"{name:<20}" + "".join(cells) + (f"{vs:>13.2f}x" if vs else f"{'-':>14}"))
+        pv = row.get("sepgen_vs_best_peer_paired")
+        lines.append(f"{name:<20}" + "".join(cells) + (f"{vs:>13.2f}x" if vs else f"{'-':>14}")
+                     + (f"{pv:>8.2f}x" if pv else f"{'-':>9}"))
         for r, why in row["errors"].items():
             lines.append(f"    {r}: {why}")
         sp = row.get("sepgen_speedup")
         if sp:
             lines.append("    sepgen speedup: " + ", ".join(f"{r} {v:.2f}x" for r, v in sp.items()))
+        if peak and row["info"].get("gflops"):
+            fr = [f"{r} {e['roofline_fraction']:.0%}" for r, e in row["runtimes"].items() if "roofline_fraction" in e]
+            lines.append(f"    {row['info']['gflops']:.2f} GFLOP; of the {peak:.0f} GFLOP/s FMA peak: " + ", ".join(fr))
+    if unstable:
+        lines.append(f"* rounds differ by more than {UNSTABLE_SPREAD:.0%} ({', '.join(sorted(unstable))}): this "
+                     "machine's speed changed during the run; the paired ratios are the steadier figure")
     for r, why in results["skipped"].items():
         lines.append(f"skipped {r}: {why}")
     return "\n".join(lines)
