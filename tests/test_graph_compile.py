@@ -909,6 +909,8 @@ def test_layer_norm_gets_the_row_normalization_schedule_and_stays_exact(shape):
     sched = schedule_generic(f, 16, 2)
     text = sched.script()
     assert "rf" in text and "T.vectorized" in text and "T.parallel" in text
+    # the partial sums (two reductions: their init and their update) and the output: each a vector
+    assert text.count("T.vectorized(T.int64(16))") >= 5, text
     rng = np.random.default_rng(4)
     xs = (rng.standard_normal(shape) * 3 + 1).astype(np.float32)
     gs, bs = rng.standard_normal(c).astype(np.float32), rng.standard_normal(c).astype(np.float32)
@@ -918,6 +920,48 @@ def test_layer_norm_gets_the_row_normalization_schedule_and_stays_exact(shape):
     out = tvm.runtime.tensor(np.zeros(shape, np.float32))
     lib["main"](*(tvm.runtime.tensor(a) for a in (xs, gs, bs)), out)
     assert _rel(torch.from_numpy(out.numpy()), ref) < 1e-5
+
+
+@pytest.mark.parametrize("rows,channels,hw", [(196, 384, 14), (3136, 96, 56), (49, 768, 7)])
+def test_a_transposing_elementwise_function_vectorizes_within_rows(rows, channels, hw):
+    """ConvNeXt's layer scale and residual after its MLP: rows ``[H*W, C/16, 16]`` reshaped to NHWC,
+    transposed to NCHW, scaled per channel, a residual added.  The default schedule vectorizes within an
+    output row where a row is not whole vectors (no division per lane in the transposed read); a row
+    under half a vector (7) keeps the general rule.  Both compute what numpy does."""
+    import tvm
+    from tvm import relax
+
+    from schedules.cpu.generic import schedule_generic
+    from sepgen.codegen.tirpasses import register
+    from sepgen.targets.registry import get_target
+
+    bb = relax.BlockBuilder()
+    x = relax.Var("x", relax.TensorType([rows, channels // 16, 16], "float32"))
+    g = relax.Var("g", relax.TensorType([channels, 1, 1], "float32"))
+    r = relax.Var("r", relax.TensorType([1, channels, hw, hw], "float32"))
+    with bb.function("main", [x, g, r]):
+        with bb.dataflow():
+            t = bb.emit(relax.op.permute_dims(relax.op.reshape(x, [1, hw, hw, channels]), [0, 3, 1, 2]))
+            o = bb.emit_output(relax.op.add(relax.op.multiply(g, t), r))
+        bb.emit_func_output(o)
+    mod = relax.transform.FuseTIR()(relax.transform.FuseOps()(relax.transform.AnnotateTIROpPattern()(
+        relax.transform.LegalizeOps()(bb.get()))))
+    f = next(fn for _, fn in mod.functions_items() if isinstance(fn, tvm.tirx.PrimFunc))
+    sched = schedule_generic(f, 16, 2)
+    text = sched.script()
+    assert "T.parallel" in text
+    if hw >= 8:
+        assert f"T.vectorized(T.int64({14 if hw % 16 else 16}))" in text, text
+    rng = np.random.default_rng(5)
+    xs = rng.standard_normal((rows, channels // 16, 16)).astype(np.float32)
+    gs = rng.standard_normal((channels, 1, 1)).astype(np.float32)
+    rs = rng.standard_normal((1, channels, hw, hw)).astype(np.float32)
+    ref = gs * xs.reshape(1, hw, hw, channels).transpose(0, 3, 1, 2) + rs
+    lib = tvm.tirx.build(tvm.IRModule({"main": sched.with_attr("global_symbol", "main")}),
+                         target=get_target("host").to_tvm(), pipeline=register())
+    out = tvm.runtime.tensor(np.zeros(ref.shape, np.float32))
+    lib["main"](*(tvm.runtime.tensor(a) for a in (xs, gs, rs)), out)
+    np.testing.assert_allclose(out.numpy(), ref, rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize("shape,pooled", [((1, 9, 56, 56, 16), True), ((1, 2, 112, 112, 16), True),
