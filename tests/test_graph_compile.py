@@ -440,11 +440,17 @@ def test_a_model_cross_compiled_for_aarch64_matches_under_qemu(tmp_path):
     ("direct", -3, 16, 9, 11, 3, 2, 1),    # ... read NCHW as it is (blocks of 1 channel; -c marks it)
     ("direct", 16, 16, 8, 9, 3, 1, 2),     # groups of one block (RegNet)
     ("direct", 16, 16, 8, 9, 3, 2, 4),     # groups of half a block: block-diagonal taps (RegNet's 8 in 16)
+    ("direct", 16, 16, 8, 9, 3, 1, 4),     # ... stride 1
+    ("split", 16, 16, 8, 9, 3, 1, 4),      # groups of half a block, each a vector of its width (RegNet)
+    ("split", 16, 16, 9, 11, 3, 2, 4),     # ... stride 2, odd planes
+    ("split16", 48, 48, 7, 7, 3, 1, 6),    # RegNet's groups of 8 in blocks of 16, a 7x7 plane
+    ("split16", 32, 32, 14, 13, 3, 2, 4),  # ... stride 2
     ("direct", 16, 24, 8, 10, 2, 2, 1),    # ConvNeXt's downsampling, padded
 ])
 def test_every_blocked_kernel_setting_computes_the_convolution(kind, c, o, h, w, k, s, g):
     """Each knob setting the blocked-layout search may pick (odd planes, partial tiles excluded) matches torch,
-    with the weights packed as the compiler packs them."""
+    with the weights packed as the compiler packs them.  ``split``: a grouped convolution with several
+    groups per block (``group_width``), blocks of 8 (``split16``: of 16)."""
     import types
 
     import tvm
@@ -456,14 +462,20 @@ def test_every_blocked_kernel_setting_computes_the_convolution(kind, c, o, h, w,
     from sepgen.graph.compile import _packed_params
     from sepgen.targets.registry import get_target
 
-    b = 8
+    b = 16 if kind == "split16" else 8
+    split = kind.startswith("split")
+    kind = "direct" if split else kind
     tgt = get_target("host")
     pad = k // 2
     ib = 1 if c < 0 else c if c % b else b
     c = abs(c)
     conv = BlockedConv(kind, (1, c, h, w), o, kernel=(k, k), stride=(s, s), padding=((pad, pad), (pad, pad)), block=b,
                        bias=True, activation="silu", tail=Tail(True, "relu"),
-                       groups=c // b if kind == "direct" and g > 1 else 1, in_block=0 if ib == b else ib)
+                       groups=c // b if kind == "direct" and g > 1 else 1, in_block=0 if ib == b else ib,
+                       group_width=c // g if split else 0)
+    assert conv.split_width == (c // g if split else 0)
+    if split:
+        assert conv.weight_shape() == (o // b, k, k, c // g, b)
     rng = np.random.default_rng(1)
     x = torch.from_numpy(rng.standard_normal((1, c, h, w)).astype(np.float32))
     wt = torch.from_numpy(rng.standard_normal((o, c // g, k, k)).astype(np.float32))
@@ -879,7 +891,7 @@ def test_avx512_blocks_tensors_by_16_padded_where_16_does_not_divide_and_by_8_wh
     # would add a third): no block (not blocked)
     assert plan_blocks(net, avx512) == {32: (16, 32), 24: (8, 24), 144: (16, 144), 104: (16, 112)}
     assert plan_blocks(net, avx2) == {32: (8, 32), 24: (8, 24), 144: (8, 144), 104: (8, 104)}
-    assert plan_blocks([grp(48, 48, 6)], avx512) == {48: (16, 48)}   # groups of 8 in blocks of 16 (block-diagonal)
+    assert plan_blocks([grp(48, 48, 6)], avx512) == {48: (16, 48)}   # groups of 8, two in a block of 16
     assert plan_blocks([grp(48, 48, 2)], avx512) == {48: (16, 48)}   # groups of 24: by its channels (not blocked)
     assert plan_blocks([grp(40, 40, 5)], avx512) == {40: (16, 48)}   # groups of 8, padded with a zero group
 

@@ -5,7 +5,8 @@
   broadcast scalar; reduction over input blocks and their lanes inside; tiles of (channel blocks,
   pixels) parallel; the epilogue (bias, activation, residual) applied at the tile.
 * direct (any other convolution, groups 1 or one block per group): the pointwise micro-kernel with the
-  taps and the input block inside the reduction; each parallel row of tiles first copies the padded
+  taps and the input block inside the reduction (with several groups in a block, each group's lanes a
+  vector of the group's width, its reduction the group's channels); each parallel row of tiles first copies the padded
   input rows it reads into a buffer (``pad`` "row": stem 3->32 s2 at 224x224 232 -> 141 us, RegNet's
   grouped 3x3s up to 3x faster) or reads the padding inline (``pad`` "inline", the search tries both).
 * dense (a linear layer, ``x [M, C] @ W``): the pointwise micro-kernel with ``mt`` rows for pixels, ``kt``
@@ -306,16 +307,27 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         n_red = 1
         for r in red:
             n_red *= _extent(sch, r)
+        # a grouped direct convolution with several groups per block (rh, rw and a group's channels, shorter
+        # than the block): each group's output lanes one vector of its width, the input lane it multiplies a
+        # broadcast (RegNet's groups of 8 in blocks of 16: half the multiply-adds of the block-diagonal taps)
+        split = _extent(sch, red[-1]) if kind == "direct" and len(red) == 3 and _extent(sch, red[-1]) < lanes \
+            and lanes % _extent(sch, red[-1]) == 0 else 0
+        if split:
+            acc //= lanes // split
         knobs = knobs or default_knobs(kind, n_red, _extent(sch, ob), _extent(sch, h), _extent(sch, w), acc=acc)
         th, tw, obt = int(knobs["th"]), int(knobs["tw"]), int(knobs["obt"])
         order = knobs.get("order", "co")
         ho, hi = sch.split(h, [None, th])
         wo, wi = sch.split(w, [None, tw])
         obo, obi = sch.split(ob, [None, obt])
+        tile = (hi, wi, obi)
+        if split:
+            og, oi = sch.split(oi, [None, split])
+            tile = (*tile, og)
         unroll = [red[-1]]
         if len(red) > 2 and _extent(sch, red[-1]) * _extent(sch, red[-2]) <= 32:   # a short row of taps
             unroll.append(red[-2])
-        _register_tile(sch, blk, (n, ho, wo, obo) if order == "px" else (n, obo, ho, wo), red, (hi, wi, obi), oi,
+        _register_tile(sch, blk, (n, ho, wo, obo) if order == "px" else (n, obo, ho, wo), red, tile, oi,
                        lanes, unroll, pad, (2 if order == "px" else 1) if pad is not None else 0)
         used = {"th": th, "tw": tw, "obt": obt, "order": order}
         if "pad" in knobs:

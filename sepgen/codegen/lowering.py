@@ -328,6 +328,10 @@ the tail has one) and ``y`` (blocked).  Blocks: ``conv_pad`` (depthwise with pad
 ``direct`` is any other convolution with ``groups`` 1 (``w`` ``[O/B, C/IB, KH, KW, IB, B]``, ``IB`` =
 ``in_block``: the block; or, for an input of fewer channels than a block, ``C`` (read as
 ``N, 1, H, W, C``, i.e. NHWC) or ``1`` (``N, C, H, W, 1``: NCHW itself, what the graph level uses)) or with groups of one block each (RegNet's group width: ``w`` ``[O/B, KH, KW, B, B]``).
+With ``group_width`` ``G`` less than the block (RegNet's 8 in blocks of 16), the block holds ``B/G`` groups
+and each output lane reads only its own group's ``G`` input lanes: ``w`` ``[O/B, KH, KW, G, B]``, the
+reduction ``G`` long (not the block-diagonal ``B`` with zeros); its schedule computes each group's lanes as
+a vector of ``G``.
 
 ``dense`` is ``x @ W`` for a row-major ``x [M, C]`` (a linear layer: the pointwise GEMM with rows for
 pixels, channels last): ``in_shape`` is ``(1, C, M, 1)``; ``y`` is ``[M, O/B, B]``, which is ``[M, O]``
@@ -368,10 +372,18 @@ the expanded nor the filtered tensor is written whole.  Arguments ``x`` (the exp
     expand: Optional["BlockedConv"] = None   # expand_dw, mbconv: the pointwise expansion computed inside the block
     dw: Optional["BlockedConv"] = None       # mbconv: the depthwise layer computed inside the block
     scale: bool = False             # pointwise: the input scaled per channel first (a squeeze-excitation's gate)
+    group_width: int = 0            # direct with groups: the channels of a group, when less than the block
 
     @property
     def ib(self) -> int:
         return self.in_block or self.block
+
+    @property
+    def split_width(self) -> int:
+        """A grouped direct convolution's group width where a block holds several groups, else 0."""
+        gw = self.group_width
+        return gw if self.kind == "direct" and self.groups > 1 and 0 < gw < self.block and self.block % gw == 0 \
+            else 0
 
     @property
     def out_shape(self) -> tuple:
@@ -392,7 +404,7 @@ the expanded nor the filtered tensor is written whole.  Arguments ``x`` (the exp
             return (self.out_channels // b, self.in_shape[1], b)
         if self.kind == "direct":
             if self.groups > 1:
-                return (self.out_channels // b, *self.kernel, b, b)
+                return (self.out_channels // b, *self.kernel, self.split_width or b, b)
             return (self.out_channels // b, self.in_shape[1] // self.ib, *self.kernel, self.ib, b)
         return (self.out_channels // b, *self.kernel, b)
 
@@ -538,7 +550,13 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
         rh = te.reduce_axis((0, kh), name="rh")
         rw = te.reduce_axis((0, kw), name="rw")
         rci = te.reduce_axis((0, ib), name="rci")
-        if conv.groups > 1:
+        gw = conv.split_width
+        if gw:
+            rg = te.reduce_axis((0, gw), name="rci")
+            acc = te.compute(oshape, lambda n, ob, i, j, oi: te.sum(
+                xp[n, ob, i * sh + rh * dh, j * sw + rw * dw, oi // gw * gw + rg].astype("float32")
+                * w[ob, rh, rw, rg, oi].astype("float32"), axis=[rh, rw, rg]), name="conv")
+        elif conv.groups > 1:
             acc = te.compute(oshape, lambda n, ob, i, j, oi: te.sum(
                 xp[n, ob, i * sh + rh * dh, j * sw + rw * dw, rci].astype("float32")
                 * w[ob, rh, rw, rci, oi].astype("float32"), axis=[rh, rw, rci]), name="conv")

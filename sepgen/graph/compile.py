@@ -158,9 +158,10 @@ def plan_blocks(groups, tgt) -> dict:
     """``{channels: (block, stored channels)}`` for every channel count the model's convolutions read or
     write: the first of :func:`channel_blocks` that divides it, or, with blocks of 16, the next multiple of
     16 where it adds at most :data:`PAD_MAX_FRACTION` zero channels (channels no block fits are absent);
-    the channels of a grouped convolution take a block its group width divides (its kernel computes groups
-    of one block: RegNet's groups of 8 channels, in blocks of 16, run as block-diagonal 16x16 taps, twice
-    the multiply-adds at twice the vector width).  One layout per channel count keeps every tensor of that
+    the channels of a grouped convolution take a block its group width divides (its kernel computes the
+    groups of one block together: RegNet's groups of 8 channels, two to a block of 16, each group's lanes a
+    vector of 8 (``BlockedConv.group_width``; the block-diagonal 16x16 taps before it did twice the
+    multiply-adds: on the znver4 host 208x14x14 54 -> 36 us, 104x28x28 121 -> 73, 48x112x112 s2 219 -> 161).  One layout per channel count keeps every tensor of that
     many channels in it, through residual adds and squeeze-excitations, with no conversion between kernels.
 
     A padded tensor's extra channels are zeros: its producer's weights and bias are zero there and every
@@ -223,14 +224,15 @@ def _blocked_conv(grp: ConvGroup, plan, tgt, tail, cblocks: dict):
         elif not (c == s.out_channels and b % (c // s.groups) == 0):
             return None
         else:
-            groups = co // b          # groups of one block (block-diagonal where the group width is less)
+            groups = co // b          # groups of one block, or several groups of a narrower width in one
     elif ib is None or (kind == "depthwise" and ib != b):
         return None
     n, _, h, w = s.input_shape
     return BlockedConv(kind, (n, ci, h, w), co, kernel=tuple(s.kernel_size),
                        stride=tuple(s.stride), padding=tuple(tuple(p) for p in s.padding), dilation=tuple(s.dilation),
                        block=b, bias=grp.bias is not None, activation=grp.activation, tail=tail, groups=groups,
-                       in_block=0 if ib == b else ib)
+                       in_block=0 if ib == b else ib,
+                       group_width=c // s.groups if groups > 1 and c // s.groups < b else 0)
 
 
 #: an expansion with at most this many input channels is computed inside its depthwise layer's kernel
@@ -422,6 +424,11 @@ def _packed_params(conv, grp: ConvGroup, dtype: str) -> list:
         bias = np.concatenate([bias, np.zeros(o - bias.shape[0], bias.dtype)])
     if conv.kind in ("pointwise", "mbconv"):
         packed = w.reshape(o // b, b, -1).transpose(0, 2, 1)           # [O/B, C, B]
+    elif conv.kind == "direct" and grouped and conv.split_width:
+        if w.shape[1] != conv.split_width:
+            raise GraphError(f"a weight of groups of {w.shape[1]} channels for a kernel of groups of "
+                            f"{conv.split_width}: {conv.describe()}")
+        packed = w.reshape(o // b, b, w.shape[1], *w.shape[2:]).transpose(0, 3, 4, 2, 1)   # [O/B, KH, KW, G, B]
     elif conv.kind == "direct" and grouped:
         gw = w.shape[1]
         if gw < b:            # groups narrower than a block: the block's taps block-diagonal

@@ -114,7 +114,7 @@ class BlockedSearch:
         from ..version import tvm_version
 
         fields = json.loads(json.dumps(dataclasses.asdict(conv), default=str))
-        for k, default in (("groups", 1), ("in_block", 0), ("expand", None)):   # absent from the logs written before they existed
+        for k, default in (("groups", 1), ("in_block", 0), ("expand", None), ("group_width", 0)):   # absent from the logs written before they existed
             if fields.get(k) == default:
                 fields.pop(k)
 
@@ -376,8 +376,11 @@ def _candidates(conv, target) -> list[dict]:
         return mbconv_candidates(conv.out_channels // conv.block, oh, ow, ih, iw, conv.dw.stride[0],
                                  conv.dw.kernel[0], e, conv.dw.block, int(target.num_cores),
                                  accumulators_for(target.vector_bits), expand=conv.expand is not None)
+    acc = accumulators_for(target.vector_bits)
+    if conv.split_width:      # a tile of pixels x channel blocks holds block / group width vectors per block
+        acc //= conv.block // conv.split_width
     return candidate_knobs(conv.kind, c, conv.out_channels // conv.block, oh, ow, w,
-                           padded=any(sum(p) for p in conv.padding), acc=accumulators_for(target.vector_bits))
+                           padded=any(sum(p) for p in conv.padding), acc=acc)
 
 
 def blocked_flops(conv) -> int:
