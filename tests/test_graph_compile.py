@@ -152,6 +152,9 @@ def test_models_compile_to_one_program_matching_eager(name, size):
     m.train()
     with torch.no_grad():
         m(torch.randn(4, 3, size, size))
+        for n_, p_ in m.named_parameters():   # ConvNeXt's layer scales start at 1e-6: its blocks' MLPs would
+            if n_.endswith("layer_scale"):    # hardly reach the output, and an error in them would go unseen
+                p_.copy_(torch.rand_like(p_) + 0.5)
     m.eval()
     x = torch.randn(1, 3, size, size)
     prog = compile_model(m, (x,))
@@ -167,7 +170,8 @@ def test_models_compile_to_one_program_matching_eager(name, size):
     for l in prog.report.layers:           # "NCHW16c (40 -> 48 channels)": padded with zero channels
         l.layout = l.layout.split(" (")[0]
     blocked = [l for l in prog.report.layers if l.layout in {f"NCHW{b}c" for b in blocks}]
-    assert blocked and all(l.plan in ("pointwise", "depthwise", "direct", "expand_dw", "mbconv") for l in blocked)
+    assert blocked and all(l.plan in ("pointwise", "depthwise", "direct", "expand_dw", "mbconv", "dense")
+                           for l in blocked)
     # the widest block wherever it divides the channels
     assert any(l.layout == f"NCHW{blocks[0]}c" for l in blocked)
     # a layer computed inside another's kernel (an expansion in its depthwise layer's expand_dw kernel, an
@@ -186,6 +190,12 @@ def test_models_compile_to_one_program_matching_eager(name, size):
     if name == "convnext_tiny":   # every block's two linear layers, the first with its GELU
         dense = [l for l in prog.report.layers if l.plan == "dense"]
         assert len(dense) == 2 * 18 + 1 and sum("gelu" in l.fused for l in dense) == 18
+        # the second writes the blocked layout with the layer scale and the residual add: no transpose
+        # back to NCHW, no conversion into the next depthwise layer's blocks
+        scaled = [l for l in dense if "layer_scale" in l.fused]
+        assert len(scaled) == 18 and all("residual" in l.fused and l.layout.startswith("NCHW") for l in scaled)
+        names = [gv.name_hint for gv in prog.ir.functions]
+        assert not any("multiply" in n_ and "transpose" in n_ for n_ in names), names
     assert prog.report.check["top1_match"]
 
 
@@ -536,6 +546,45 @@ def test_every_dense_kernel_setting_computes_the_linear_layer(m, k, n, act):
         args = [tvm.runtime.tensor(a) for a in (x, wp, bp, np.zeros((m, n // b, b), np.float32))]
         lib["main"](*args)
         assert _rel(torch.from_numpy(args[-1].numpy().reshape(m, n)), ref) < 1e-5, kn
+
+
+@pytest.mark.parametrize("h,w,k,n", [(7, 9, 40, 32), (14, 14, 24, 48), (1, 5, 16, 16)])
+def test_a_dense_kernel_writing_the_blocked_layout_adds_the_blocked_residual(h, w, k, n):
+    """``out_blocked``: a linear layer over an image's pixels (rows ``h * w``) writes ``[O/B, M, B]``, the
+    image's blocked layout ``(1, O/B, H, W, B)``, adding a residual read in that layout (ConvNeXt's MLP
+    projection), for every knob setting."""
+    import types
+
+    import tvm
+    from tvm import s_tir
+
+    from schedules.cpu.blocked import candidate_knobs, schedule_blocked
+    from sepgen.codegen.lowering import BlockedConv, Tail, lower_blocked
+    from sepgen.codegen.tirpasses import register
+    from sepgen.graph.compile import _packed_params
+    from sepgen.targets.registry import get_target
+
+    b, m = 8, h * w
+    conv = BlockedConv("dense", (1, k, m, 1), n, block=b, bias=True, tail=Tail(True), out_blocked=True)
+    assert conv.blocked(conv.out_shape) == (n // b, m, b)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    wt = rng.standard_normal((k, n)).astype(np.float32)
+    bias = rng.standard_normal(n).astype(np.float32)
+    r = rng.standard_normal((1, n, h, w)).astype(np.float32)          # NCHW
+    rb = np.ascontiguousarray(r.reshape(n // b, b, m).transpose(0, 2, 1))   # [O/B, M, B]
+    ref = (x @ wt + bias).T.reshape(1, n, h, w) + r
+    wp, bp = _packed_params(conv, types.SimpleNamespace(weight=wt.astype(np.float64), bias=bias.astype(np.float64)),
+                            "float32")
+    knobs = candidate_knobs("dense", k, n // b, m, 1)
+    for kn in knobs[:6]:
+        sch = s_tir.Schedule(tvm.IRModule({"main": lower_blocked(conv)}))
+        assert schedule_blocked(sch, "dense", b, 2, kn) == kn
+        lib = tvm.compile(sch.mod, target=get_target("host").to_tvm(), tir_pipeline=register())
+        args = [tvm.runtime.tensor(a) for a in (x, wp, bp, rb, np.zeros((n // b, m, b), np.float32))]
+        lib["main"](*args)
+        y = args[-1].numpy().reshape(1, n // b, h, w, b).transpose(0, 1, 4, 2, 3).reshape(1, n, h, w)
+        np.testing.assert_allclose(y, ref, rtol=1e-5, atol=1e-4)
 
 
 def test_blocked_kernel_search_is_logged_resumed_and_replayed(tmp_path):

@@ -335,6 +335,9 @@ def schedule_blocked(sch, kind: str, lanes: int, cores: int, knobs: dict | None 
         return used
     if kind == "dense":
         m, ob, oi, rk = sch.get_loops(blk)
+        if sch.get(blk).iter_vars[0].var.name.endswith("ob"):    # the output [O/B, M, B] (out_blocked)
+            ob, m = m, ob
+            sch.reorder(m, ob, oi, rk)
         knobs = knobs or default_knobs(kind, _extent(sch, rk), _extent(sch, ob), _extent(sch, m), 1, acc=acc)
         mt, obt, kt, order = int(knobs["mt"]), int(knobs["obt"]), int(knobs["kt"]), knobs["order"]
         mo, mi = sch.split(m, [None, mt])

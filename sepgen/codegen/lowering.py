@@ -335,7 +335,9 @@ a vector of ``G``.
 
 ``dense`` is ``x @ W`` for a row-major ``x [M, C]`` (a linear layer: the pointwise GEMM with rows for
 pixels, channels last): ``in_shape`` is ``(1, C, M, 1)``; ``y`` is ``[M, O/B, B]``, which is ``[M, O]``
-row-major.
+row-major, or with ``out_blocked`` ``[O/B, M, B]``: for rows that are the pixels of one image, its
+blocked layout ``(1, O/B, H, W, B)`` (ConvNeXt's MLP projection writing the blocked tensor its next
+depthwise layer reads, the residual ``r`` read in that layout too).
 
 ``expand_dw`` is an inverted-residual block's expansion and depthwise layer as one kernel: ``expand`` (a
 ``pointwise`` BlockedConv) computed for the rows one tile of depthwise output rows needs, kept in a tile
@@ -373,6 +375,7 @@ the expanded nor the filtered tensor is written whole.  Arguments ``x`` (the exp
     dw: Optional["BlockedConv"] = None       # mbconv: the depthwise layer computed inside the block
     scale: bool = False             # pointwise: the input scaled per channel first (a squeeze-excitation's gate)
     group_width: int = 0            # direct with groups: the channels of a group, when less than the block
+    out_blocked: bool = False       # dense: the output [O/B, M, B] (an image's blocked layout), not [M, O/B, B]
 
     @property
     def ib(self) -> int:
@@ -395,7 +398,7 @@ the expanded nor the filtered tensor is written whole.  Arguments ``x`` (the exp
     def blocked(self, shape) -> tuple:
         n, c, h, w = shape
         if self.kind == "dense":
-            return (h, c // self.block, self.block)
+            return (c // self.block, h, self.block) if self.out_blocked else (h, c // self.block, self.block)
         return (n, c // self.block, h, w, self.block)
 
     def weight_shape(self) -> tuple:
@@ -499,6 +502,8 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
     b = conv.block
     n_, c_, h_, w_ = conv.in_shape
     ib = conv.ib
+    if conv.out_blocked and conv.kind != "dense":
+        raise PlanError(f"only a dense kernel writes its rows blocked: {conv.describe()}")
     if conv.out_channels % b or c_ % ib or (c_ % b and conv.kind not in ("dense", "direct", "pointwise")):
         raise PlanError(f"blocked layout needs channels divisible by {b}: {c_} -> {conv.out_channels}")
     if conv.kind in ("depthwise", "expand_dw") and ib != b:
@@ -539,8 +544,12 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
                 axis=[rcb, rci]), name="conv")
     elif conv.kind == "dense":
         rk = te.reduce_axis((0, c_), name="rk")
-        acc = te.compute(oshape, lambda m, ob, oi: te.sum(
-            x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk]), name="conv")
+        if conv.out_blocked:
+            acc = te.compute(oshape, lambda ob, m, oi: te.sum(
+                x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk]), name="conv")
+        else:
+            acc = te.compute(oshape, lambda m, ob, oi: te.sum(
+                x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk]), name="conv")
     elif conv.kind in ("depthwise", "direct", "expand_dw"):
         kh, kw = conv.kernel
         sh, sw = conv.stride
@@ -579,7 +588,7 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
 
     def epi(*idx):
         v = acc[idx]
-        ob, oi = idx[1], idx[-1]
+        ob, oi = idx[0 if conv.out_blocked else 1], idx[-1]
         if bias is not None:
             v = v + bias[ob, oi].astype("float32")
         return _tail(_activation(v, conv.activation, "float32"), bound, idx, "float32").astype(dtype)

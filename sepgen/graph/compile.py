@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+import types
 import warnings
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
@@ -461,16 +462,32 @@ def _plan_dense(groups: list, tgt, kernels, jobs: dict, report, progress: bool) 
         b = next((b for b in channel_blocks(tgt) if n % b == 0), 0)
         if b < 4:
             continue
-        conv = BlockedConv("dense", (1, k, grp.rows, 1), n, block=b, bias=grp.bias is not None,
-                           activation=grp.activation)
+        image = grp.residual is not None
+        if image:
+            # the layer scale folded into the weight and bias; the output written in the blocked layout
+            # (the next depthwise layer and residual read it there), the residual read in it
+            from ..codegen.lowering import Tail
+
+            conv = BlockedConv("dense", (1, k, grp.rows, 1), n, block=b, bias=grp.bias is not None,
+                               tail=Tail(residual=True), out_blocked=True)
+            folded = types.SimpleNamespace(weight=grp.weight * grp.scale[None, :],
+                                           bias=grp.bias * grp.scale if grp.bias is not None else None)
+            consts = _packed_params(conv, folded, "float32")
+            shape = (n // b, grp.rows, b)
+        else:
+            conv = BlockedConv("dense", (1, k, grp.rows, 1), n, block=b, bias=grp.bias is not None,
+                               activation=grp.activation)
+            consts = _packed_params(conv, grp, "float32")
+            shape = (grp.rows, n // b, b)
         name, func, source = kernels.get_blocked(conv, "float32")
-        consts = _packed_params(conv, grp, "float32")
         jobs[grp.tail_var.name] = {"dense": True, "input": grp.input, "rows": grp.rows, "k": k,
-                                   "out_shape": grp.out_shape,
-                                   "calls": [(name, func, consts, (grp.rows, n // b, b), "float32", None)]}
+                                   "out_shape": grp.out_shape, "block": b if image else 0,
+                                   "residual": grp.residual, "image": grp.image,
+                                   "calls": [(name, func, consts, shape, "float32", None)]}
         i = len(report.layers)
         text = f"dense {k}->{n} x{grp.rows} rows"
-        report.layers.append(LayerReport(i, grp.var.name, text, "dense", tuple(grp.fused), f"rows x {b}",
+        report.layers.append(LayerReport(i, grp.var.name, text, "dense", tuple(grp.fused),
+                                         f"NCHW{b}c" if image else f"rows x {b}",
                                          0.0, _dense_us(grp), (name,), source))
         _say(progress, f"  [{i + 1}] {grp.var.name}: {text}{' +' + '+'.join(grp.fused) if grp.fused else ''}")
 
@@ -670,7 +687,19 @@ def _rewrite(mod, jobs: dict, blocked_layout: bool = False):
             x = self.visit_expr(job["input"])
             if len(job["input"].ty.shape) != 2:
                 x = self.builder_.emit(relax.op.reshape(x, [job["rows"], job["k"]]))
-            y = self.builder_.emit(relax.call_tir(self.gvar(name, func), [x, *[relax.const(c) for c in consts]],
+            args = [x, *[relax.const(c) for c in consts]]
+            if job.get("residual") is not None:     # out_blocked: [O/B, M, B] is the image's blocked layout
+                b = job["block"]
+                ob, m, _ = out_shape
+                h, w = job["image"]
+                args.append(self.builder_.emit(relax.op.reshape(self.to_blocked(job["residual"], b), [ob, m, b])))
+                y = self.builder_.emit(relax.call_tir(self.gvar(name, func), args,
+                                                      relax.TensorType(list(out_shape), dtype)))
+                yb = self.builder_.emit(relax.op.reshape(y, [1, ob, h, w, b]))
+                self.blocked[binding.var.name] = yb
+                self.set_var_remap(binding.var, self.emit_like(binding, _unblock(yb, ob * b)))
+                return
+            y = self.builder_.emit(relax.call_tir(self.gvar(name, func), args,
                                                   relax.TensorType(list(out_shape), dtype)))
             self.set_var_remap(binding.var, self.emit_like(binding, relax.op.reshape(y, list(job["out_shape"]))))
 

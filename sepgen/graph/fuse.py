@@ -304,6 +304,40 @@ class DenseGroup:
     bias: Optional[np.ndarray] = None  #: float64 (N,)
     activation: Optional[str] = None
     fused: list = field(default_factory=list)
+    #: a layer scale and residual after it, over an image (ConvNeXt's ``x + gamma * permute(mlp(x'))``):
+    #: ``gamma`` (N,), the residual var (N, C, H, W NCHW) and the image's (H, W); the tail var is the add
+    scale: Optional[np.ndarray] = None
+    residual: object = None
+    image: Optional[tuple] = None
+
+
+def _layer_scale_residual(g: "_Graph", grp: "DenseGroup", cur):
+    """After a linear layer over an image's pixels (``[1, H, W, N]``, no activation): ``permute_dims`` to NCHW,
+    a multiply by a constant ``(N, 1, 1)`` and an add of an NCHW tensor of the same shape -> (gamma, residual,
+    add var), else None."""
+    n = grp.weight.shape[1]
+    u = g.sole_user(cur)
+    if u is not None and _op(g.binding[u]) == "relax.reshape" and len(_static_shape(cur) or ()) == 2:
+        cur = u                          # rows [H * W, N] -> [1, H, W, N]
+    shape = _static_shape(cur)
+    if grp.activation is not None or shape is None or len(shape) != 4 or shape[0] != 1 or shape[3] != n:
+        return None
+    p = g.sole_user(cur)
+    if p is None or _op(g.binding[p]) != "relax.permute_dims" or not g.binding[p].args[0].same_as(cur):
+        return None
+    axes = g.binding[p].attrs.axes
+    if axes is None or [int(a) for a in axes] != [0, 3, 1, 2]:
+        return None
+    m = g.sole_user(p)
+    gamma = _const(_binary(g.binding[m], "relax.multiply", p)) if m is not None else None
+    if gamma is None or gamma.size != n or gamma.shape not in ((n, 1, 1), (1, n, 1, 1)):
+        return None
+    a = g.sole_user(m)
+    r = _binary(g.binding[a], "relax.add", m) if a is not None else None
+    if r is None or _const(r) is not None or _static_shape(r) != _static_shape(p) or _static_shape(a) != _static_shape(p) \
+            or str(getattr(r.ty, "dtype", "")) != "float32":
+        return None
+    return gamma.reshape(-1).astype(np.float64), r, a
 
 
 def _static_shape(e) -> Optional[tuple]:
@@ -315,7 +349,8 @@ def _static_shape(e) -> Optional[tuple]:
 
 def find_dense(func, claimed=()) -> list[DenseGroup]:
     """A :class:`DenseGroup` for each float32 ``matmul(x, C)`` of ``func`` with ``C`` a constant 2-D matrix:
-    a bias add of a constant ``(N,)`` vector, then (through a reshape) an activation, fused in."""
+    a bias add of a constant ``(N,)`` vector, then (through a reshape) an activation, fused in; or, over an
+    image's pixels, a transpose to NCHW, a layer scale and a residual add (:func:`_layer_scale_residual`)."""
     g = _Graph(func)
     out = []
     for var in g.order:
@@ -348,6 +383,11 @@ def find_dense(func, claimed=()) -> list[DenseGroup]:
             grp.activation = act
             grp.fused.append(act)
             cur = after
+        got = _layer_scale_residual(g, grp, cur)
+        if got is not None:
+            grp.scale, grp.residual, cur = got
+            grp.image = _static_shape(grp.residual)[2:]
+            grp.fused += ["layer_scale", "residual"]
         grp.tail_var = cur
         grp.out_shape = _static_shape(cur)
         out.append(grp)

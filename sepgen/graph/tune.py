@@ -120,7 +120,8 @@ class BlockedSearch:
 
         def without_newer(d):       # fields added later still at their defaults, at every level (an expand_dw's
             if isinstance(d, dict):  # expansion has them too): absent from the logs written before them
-                return {k: without_newer(v) for k, v in d.items() if (k, v) not in (("dw", None), ("scale", False))}
+                return {k: without_newer(v) for k, v in d.items()
+                        if (k, v) not in (("dw", None), ("scale", False), ("group_width", 0), ("out_blocked", False))}
             return d
         fields = without_newer(fields)
         ident = {"conv": fields, "dtype": dtype,
