@@ -336,6 +336,7 @@ def test_bench_models_runs_each_runtime_in_its_own_process(tmp_path):
         peer = row["runtimes"]["onnxruntime"]["rounds_ms"]
         mine = row["runtimes"]["sepgen"]["rounds_ms"]
         assert row["sepgen_vs_best_peer_rounds"] == pytest.approx([p / m for p, m in zip(peer, mine)])
+        assert row["sepgen_vs_best_peer_fastest"] == pytest.approx(min(peer) / min(mine))
     import torch
 
     from sepgen.bench.models import model_flops

@@ -11,7 +11,9 @@ compared with eager's.
 
 Besides the ratio of medians, each round gives a paired ratio (the best peer's time over sepgen's in
 that round: runtimes of one round run within seconds of each other, so a machine whose speed drifts
-over minutes distorts it less); ``sepgen_vs_best_peer_paired`` is their median.  A runtime whose round
+over minutes distorts it less); ``sepgen_vs_best_peer_paired`` is their median, and
+``sepgen_vs_best_peer_fastest`` the ratio of each runtime's fastest round (best of N: what each runs at
+in the machine's fast phase).  A runtime whose round
 medians differ by more than :data:`UNSTABLE_SPREAD` is flagged: the machine's speed changed during the
 run.  Each model's FLOPs (2 x the multiply-adds of its convolutions and linear layers, counted on the
 eager model) over a runtime's time, against the FMA peak measured at the start
@@ -228,6 +230,9 @@ def run_models(models: Sequence[str] = MODELS, runtimes: Sequence[str] = RUNTIME
                 best = [row["runtimes"][p]["median_ms"] for p in PEERS if p in row["runtimes"]]
                 if best:
                     row["sepgen_vs_best_peer"] = min(best) / s["median_ms"]
+                fastest = [min(rounds_us[p]) for p in PEERS if rounds_us.get(p)]
+                if fastest and rounds_us.get("sepgen"):
+                    row["sepgen_vs_best_peer_fastest"] = min(fastest) / min(rounds_us["sepgen"])
                 paired = _paired_ratios(rounds_us)
                 if paired:
                     row["sepgen_vs_best_peer_rounds"] = paired
@@ -269,11 +274,12 @@ def _machine(threads: int) -> dict:
 
 def format_results(results: dict) -> str:
     rts = results["runtimes"]
-    head = f"{'model':<20}" + "".join(f"{r:>15}" for r in rts) + f"{'vs best peer':>14}{'paired':>9}"
+    head = f"{'model':<20}" + "".join(f"{r:>15}" for r in rts) + f"{'vs best peer':>14}{'paired':>9}{'fastest':>9}"
     peak = results.get("peak_gflops")
     lines = [f"whole models, batch 1, {results['size']}x{results['size']}, float32, {results['threads']} threads, "
              f"each runtime in its own process, {results['rounds']} alternating rounds, medians of "
-             f"{results['reps']} calls (ms); paired: the median of the rounds' own ratios", head]
+             f"{results['reps']} calls (ms); paired: the median of the rounds' own ratios; fastest: of the "
+             f"fastest rounds", head]
     unstable = set()
     for name, row in results["models"].items():
         cells = []
@@ -284,8 +290,9 @@ def format_results(results: dict) -> str:
                 unstable.add(r)
         vs = row.get("sepgen_vs_best_peer")
         pv = row.get("sepgen_vs_best_peer_paired")
+        fv = row.get("sepgen_vs_best_peer_fastest")
         lines.append(f"{name:<20}" + "".join(cells) + (f"{vs:>13.2f}x" if vs else f"{'-':>14}")
-                     + (f"{pv:>8.2f}x" if pv else f"{'-':>9}"))
+                     + (f"{pv:>8.2f}x" if pv else f"{'-':>9}") + (f"{fv:>8.2f}x" if fv else f"{'-':>9}"))
         for r, why in row["errors"].items():
             lines.append(f"    {r}: {why}")
         sp = row.get("sepgen_speedup")
