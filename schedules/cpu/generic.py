@@ -180,7 +180,8 @@ def _row_norm(sch, lanes: int, cores: int) -> bool:
     parallel, each row's reductions computed there, split in ``lanes`` partial sums (an ``rfactor``) so
     they are not one serial chain of adds, each partial sum a vector over ``lanes`` steps of the row, the
     elementwise block vectorized (ConvNeXt's layer norm at 56x56x96: 196 -> 127 us; with the partial sums
-    vectors, on the znver4 host, 159 -> 57 us, at 14x14x384 41.5 -> 9.8 us).  True when ``sch`` has that shape and was so scheduled."""
+    vectors, on the znver4 host, 159 -> 57 us, at 14x14x384 41.5 -> 9.8 us).  True when ``sch`` has that
+    shape and was so scheduled."""
     names = _blocks(sch)
     if len(names) < 2:
         return False

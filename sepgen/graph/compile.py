@@ -162,7 +162,8 @@ def plan_blocks(groups, tgt) -> dict:
     the channels of a grouped convolution take a block its group width divides (its kernel computes the
     groups of one block together: RegNet's groups of 8 channels, two to a block of 16, each group's lanes a
     vector of 8 (``BlockedConv.group_width``; the block-diagonal 16x16 taps before it did twice the
-    multiply-adds: on the znver4 host 208x14x14 54 -> 36 us, 104x28x28 121 -> 73, 48x112x112 s2 219 -> 161).  One layout per channel count keeps every tensor of that
+    multiply-adds: on the znver4 host 208x14x14 54 -> 36 us, 104x28x28 121 -> 73, 48x112x112 s2 219 -> 161).
+    One layout per channel count keeps every tensor of that
     many channels in it, through residual adds and squeeze-excitations, with no conversion between kernels.
 
     A padded tensor's extra channels are zeros: its producer's weights and bias are zero there and every

@@ -334,7 +334,7 @@ def _layer_scale_residual(g: "_Graph", grp: "DenseGroup", cur):
         return None
     a = g.sole_user(m)
     r = _binary(g.binding[a], "relax.add", m) if a is not None else None
-    if r is None or _const(r) is not None or _static_shape(r) != _static_shape(p) or _static_shape(a) != _static_shape(p) \
+    if r is None or _const(r) is not None or not (_static_shape(r) == _static_shape(a) == _static_shape(p)) \
             or str(getattr(r.ty, "dtype", "")) != "float32":
         return None
     return gamma.reshape(-1).astype(np.float64), r, a

@@ -114,7 +114,8 @@ class BlockedSearch:
         from ..version import tvm_version
 
         fields = json.loads(json.dumps(dataclasses.asdict(conv), default=str))
-        for k, default in (("groups", 1), ("in_block", 0), ("expand", None), ("group_width", 0)):   # absent from the logs written before they existed
+        # fields absent from the logs written before they existed
+        for k, default in (("groups", 1), ("in_block", 0), ("expand", None), ("group_width", 0)):
             if fields.get(k) == default:
                 fields.pop(k)
 
