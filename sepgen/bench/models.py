@@ -303,7 +303,8 @@ def format_results(results: dict) -> str:
             lines.append(f"    {row['info']['gflops']:.2f} GFLOP; of the {peak:.0f} GFLOP/s FMA peak: " + ", ".join(fr))
     if unstable:
         lines.append(f"* rounds differ by more than {UNSTABLE_SPREAD:.0%} ({', '.join(sorted(unstable))}): this "
-                     "machine's speed changed during the run; the paired ratios are the steadier figure")
+                     "machine's speed changed during the run; the paired and fastest-round ratios are the "
+                     "steadier figures")
     for r, why in results["skipped"].items():
         lines.append(f"skipped {r}: {why}")
     return "\n".join(lines)
