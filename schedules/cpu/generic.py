@@ -86,20 +86,13 @@ def _spatial_block(sch, blk, loops, lanes: int, cores: int) -> None:
     for lp in loops:
         total *= _extent(sch, lp)
     inner = _extent(sch, loops[-1])
-    if len(loops) > 1 and inner % lanes == 0:
-        # whole vectors along the innermost axis: no index arithmetic across rows inside a vector
-        io, ii = sch.split(loops[-1], [None, lanes])
-        sch.vectorize(ii)
-        outer = sch.fuse(*loops[:-1], io)
-        if total >= PARALLEL_MIN_ELEMENTS and cores > 1:
-            sch.parallel(outer)
-        return
-    vec = _divisor(inner, lanes)
-    if len(loops) > 1 and 2 * vec >= lanes and not _reads_follow_write(sch, blk):
-        # a transpose or reshape whose rows are not whole vectors: vectors within a row (14 of a 14- or
-        # 56-wide one), so no lane needs the division and modulo a vector across rows costs in its
-        # transposed read (ConvNeXt-T's layer scale + residual + NHWC -> NCHW at 14x14x384: 111 -> 33 us,
-        # at 56x56x96 357 -> 129; its NHWC -> NCHW at 56x56x96 229 -> 92)
+    # whole vectors along the innermost axis: no index arithmetic across rows inside a vector; or, for a
+    # transpose or reshape whose rows are not whole vectors, vectors within a row (14 of a 14- or 56-wide
+    # one), so no lane needs the division and modulo a vector across rows costs in its transposed read
+    # (ConvNeXt-T's layer scale + residual + NHWC -> NCHW at 14x14x384: 111 -> 33 us, at 56x56x96 357 -> 129;
+    # its NHWC -> NCHW at 56x56x96 229 -> 92)
+    vec = lanes if inner % lanes == 0 else _divisor(inner, lanes)
+    if len(loops) > 1 and (vec == lanes or (2 * vec >= lanes and not _reads_follow_write(sch, blk))):
         io, ii = sch.split(loops[-1], [None, vec])
         sch.vectorize(ii)
         outer = sch.fuse(*loops[:-1], io)

@@ -544,12 +544,11 @@ def lower_blocked(conv: BlockedConv, dtype: str = "float32"):
                 axis=[rcb, rci]), name="conv")
     elif conv.kind == "dense":
         rk = te.reduce_axis((0, c_), name="rk")
-        if conv.out_blocked:
-            acc = te.compute(oshape, lambda ob, m, oi: te.sum(
-                x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk]), name="conv")
-        else:
-            acc = te.compute(oshape, lambda m, ob, oi: te.sum(
-                x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk]), name="conv")
+
+        def dense(m, ob, oi):
+            return te.sum(x[m, rk].astype("float32") * w[ob, rk, oi].astype("float32"), axis=[rk])
+        # (the axes' names are the loops' names the schedule reads the output's order from)
+        acc = te.compute(oshape, (lambda ob, m, oi: dense(m, ob, oi)) if conv.out_blocked else dense, name="conv")
     elif conv.kind in ("depthwise", "direct", "expand_dw"):
         kh, kw = conv.kernel
         sh, sw = conv.stride
