@@ -11,6 +11,9 @@ import os as _os
 
 # TVM's thread pool counts only physical cores on x86 (it assumes 2-way SMT), so on a machine
 # without SMT it would use half the cores.  Use every core we may run on, unless the user said.
+# Set, it also spares every parallel kernel launch a read of /sys/devices/system/cpu/online (TVM asks
+# std::thread::hardware_concurrency each time it has no variable to read): 6.3 -> 1.3 us per launch
+# here, measured with 50 trivial parallel kernels in one Relax VM program; a model calls 30-60.
 if "TVM_NUM_THREADS" not in _os.environ:
     try:
         _os.environ["TVM_NUM_THREADS"] = str(max(1, len(_os.sched_getaffinity(0))))
