@@ -139,8 +139,10 @@ def main(argv=None) -> int:
     if not by_thread:
         sys.exit("insequence_profile: perf recorded no samples")
 
-    threads = sorted(by_thread, key=lambda t: -sum(by_thread[t].values()))
-    threads = [t for t in threads if t == caller or sum(by_thread[t].values()) >= 0.05 * sum(by_thread[caller].values())]
+    # the caller and the pool's workers (threads with a few stray samples left out)
+    least = 0.05 * sum(by_thread[caller].values())
+    threads = sorted((t for t in by_thread if t == caller or sum(by_thread[t].values()) >= least),
+                     key=lambda t: -sum(by_thread[t].values()))
     print(f"\n{args.model}: {per_call} us per call in the loop; kernels alone sum to {alone_total:.0f} us")
     kinds = ["kernels", "os", "tvm runtime", "python", "other"]
     print(f"{'thread':<14}" + "".join(f"{k:>13}" for k in kinds))
@@ -162,9 +164,10 @@ def main(argv=None) -> int:
     for share_seq, name, share_alone, cs, ws in sorted(rows, reverse=True)[:args.top]:
         ratio = f"{share_seq / share_alone:6.2f}" if share_alone else f"{'-':>6}"
         print(f"{name:<36} {100 * share_seq:6.1f}% {100 * share_alone:6.1f}% {ratio} {cs:8d} {ws:8d}")
-    excess = sum(r[3] - r[4] for r in rows)
-    print(f"\nthe caller's kernel samples exceed the worker's by {100 * excess / ktot:.1f}% of all kernel samples "
-          f"(the worker waits that long, in sched_yield)")
+    if len(threads) > 1:
+        excess = sum(r[3] - r[4] for r in rows)
+        print(f"\nthe caller's kernel samples exceed the worker's by {100 * excess / ktot:.1f}% of all kernel "
+              f"samples (the worker waits that long, in sched_yield)")
     out = {"model": args.model, "us_per_call": per_call, "alone_us": alone_total,
            "threads": {t: dict(by_thread[t]) for t in threads},
            "kernels": {n: dict(c) for n, c in by_kernel.items()}}
